@@ -1,0 +1,47 @@
+namespace NsqLookup.Registry;
+
+/// <summary>
+/// What one identified TCP connection told us (nsqlookupd/registration_db.go <c>PeerInfo</c>).
+/// One instance per connection, shared by every entry of that connection, so a PING refreshes them all.
+/// Identity fields never change after IDENTIFY; the last-update time is owned by <see cref="RegistrationDB"/>.
+/// </summary>
+public sealed class PeerInfo
+{
+    public PeerInfo(string id, IdentifyBody body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        Id = id;
+        Hostname = body.Hostname;
+        BroadcastAddress = body.BroadcastAddress;
+        TcpPort = body.TcpPort;
+        HttpPort = body.HttpPort;
+        Version = body.Version;
+        TopologyZone = body.TopologyZone;
+        TopologyRegion = body.TopologyRegion;
+    }
+
+    /// <summary>The remote <c>ip:port</c> as Go prints it; also reported as <c>remote_address</c>.</summary>
+    public string Id { get; }
+
+    public string RemoteAddress => Id;
+
+    public string Hostname { get; }
+
+    public string BroadcastAddress { get; }
+
+    public long TcpPort { get; }
+
+    public long HttpPort { get; }
+
+    public string Version { get; }
+
+    public string TopologyZone { get; }
+
+    public string TopologyRegion { get; }
+
+    /// <summary>Monotonic timestamp (TimeProvider.GetTimestamp) of the last IDENTIFY or PING; guarded by the DB lock.</summary>
+    internal long LastUpdateTimestamp { get; set; }
+
+    /// <summary>Wall-clock Unix nanoseconds of the same moment, only for <c>/debug</c>.</summary>
+    internal long LastUpdateUnixNanos { get; set; }
+}

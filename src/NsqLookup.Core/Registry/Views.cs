@@ -1,0 +1,13 @@
+namespace NsqLookup.Registry;
+
+/// <summary><c>/lookup</c>'s answer, taken under one lock (spec §8 item 11).</summary>
+public sealed record LookupResult(IReadOnlyList<string> Channels, IReadOnlyList<PeerInfo> Producers);
+
+/// <summary>One <c>/nodes</c> row: <c>Topics[i]</c> and <c>Tombstones[i]</c> belong together.</summary>
+public sealed record NodeView(PeerInfo Peer, IReadOnlyList<string> Topics, IReadOnlyList<bool> Tombstones);
+
+/// <summary>One raw entry of <c>/debug</c>.</summary>
+public sealed record DebugEntry(PeerInfo Peer, long LastUpdateUnixNanos, bool Tombstoned, long TombstonedAtUnixNanos);
+
+/// <summary>One <c>/debug</c> member: <c>category:key:subkey</c> and its entries.</summary>
+public sealed record DebugRegistration(string Name, IReadOnlyList<DebugEntry> Entries);

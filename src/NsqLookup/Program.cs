@@ -1,0 +1,6 @@
+namespace NsqLookup;
+
+internal static class Program
+{
+    public static int Main(string[] args) => 0;
+}
