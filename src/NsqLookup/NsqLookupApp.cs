@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using NsqLookup.Cli;
+using NsqLookup.Http;
+using NsqLookup.Protocol;
+using NsqLookup.Registry;
+using NsqLookup.Tcp;
+
+namespace NsqLookup;
+
+/// <summary>
+/// Builds and runs the daemon (nsqlookupd/nsqlookupd.go): the TCP server as a hosted service and the HTTP API
+/// on Kestrel, in one generic host. Used by <c>Program</c> and by the integration tests alike.
+/// </summary>
+public sealed partial class NsqLookupApp : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly NsqLookupOptions _options;
+    private readonly IPEndPoint _httpBind;
+
+    private NsqLookupApp(WebApplication app, NsqLookupOptions options, IPEndPoint httpBind)
+    {
+        _app = app;
+        _options = options;
+        _httpBind = httpBind;
+    }
+
+    public RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
+
+    public ServerIdentity Identity => _app.Services.GetRequiredService<ServerIdentity>();
+
+    /// <summary>The bound TCP endpoint (valid after <see cref="StartAsync"/>).</summary>
+    public IPEndPoint TcpEndPoint => _app.Services.GetRequiredService<TcpServer>().LocalEndPoint
+        ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The bound HTTP endpoint (valid after <see cref="StartAsync"/>).</summary>
+    public IPEndPoint HttpEndPoint { get; private set; } = new(IPAddress.None, 0);
+
+    public IServiceProvider Services => _app.Services;
+
+    public static NsqLookupApp Create(
+        NsqLookupOptions options,
+        Action<ILoggingBuilder>? configureLogging = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+
+        // Flags and the config file are the only configuration: no ASPNETCORE_URLS, appsettings or launch
+        // profiles (spec §5.6), so Kestrel listens on --http-address and nowhere else.
+        builder.Logging.ClearProviders();
+        configureLogging?.Invoke(builder.Logging);
+
+        var httpBind = ListenAddress.Parse(options.HttpAddress);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestLineSize = 1024 * 1024;
+            kestrel.Limits.MaxRequestHeadersTotalSize = 1024 * 1024 + 64 * 1024;
+            kestrel.Limits.MaxRequestHeaderCount = 10_000;
+            kestrel.Limits.MaxRequestBufferSize = 2 * 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Listen(httpBind, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        var time = timeProvider ?? TimeProvider.System;
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(new RegistrationDB(time, options.InactiveProducerTimeout, options.TombstoneLifetime));
+        builder.Services.AddSingleton(new ServerIdentity
+        {
+            BroadcastAddress = options.BroadcastAddress,
+            Hostname = NsqLookupOptions.DefaultHostname,
+        });
+        builder.Services.AddSingleton<LookupProtocolV1>();
+        builder.Services.AddSingleton<TcpClientHandler>();
+        builder.Services.AddSingleton<TcpServer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
+        builder.Services.AddSingleton<HttpApi>();
+
+        var app = builder.Build();
+        var api = app.Services.GetRequiredService<HttpApi>();
+        app.Run(api.HandleAsync);
+        return new NsqLookupApp(app, options, httpBind);
+    }
+
+    /// <summary>Binds TCP, then HTTP, then serves. A bind failure throws <see cref="ListenFailedException"/>.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        var logger = _app.Services.GetRequiredService<ILogger<NsqLookupApp>>();
+        try
+        {
+            await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new ListenFailedException(_options.HttpAddress, ex);
+        }
+
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        var bound = new Uri(addresses.Addresses.First());
+        HttpEndPoint = new IPEndPoint(_httpBind.Address, bound.Port);
+        Identity.HttpPort = bound.Port;
+        Log.HttpListening(logger, GoAddress.Format(HttpEndPoint));
+        _app.Lifetime.ApplicationStopping.Register(() => Log.HttpClosing(logger, GoAddress.Format(HttpEndPoint)));
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    /// <summary>Runs until SIGINT/SIGTERM (or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Information, "HTTP: listening on {Address}")]
+        public static partial void HttpListening(ILogger logger, string address);
+
+        [LoggerMessage(LogLevel.Information, "HTTP: closing {Address}")]
+        public static partial void HttpClosing(ILogger logger, string address);
+    }
+}

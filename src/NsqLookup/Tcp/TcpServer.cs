@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using NsqLookup.Cli;
+using NsqLookup.Protocol;
+
+namespace NsqLookup.Tcp;
+
+/// <summary>
+/// The TCP listener nsqd registers with (nsqlookupd/tcp.go + internal/protocol/tcp_server.go). Binds in
+/// <see cref="StartAsync"/> so a busy port fails startup; accepts in <see cref="ExecuteAsync"/>; on stop
+/// closes the listener, then every client (their registrations go with them), then waits for the handlers.
+/// </summary>
+internal sealed partial class TcpServer(
+    NsqLookupOptions options,
+    ServerIdentity identity,
+    TcpClientHandler handler,
+    IHostApplicationLifetime lifetime,
+    ILogger<TcpServer> logger) : BackgroundService
+{
+    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<Socket, Task> _clients = new();
+    private Socket? _listener;
+
+    /// <summary>The bound endpoint (the real port when started on port 0).</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        var endPoint = ListenAddress.Parse(options.TcpAddress);
+        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endPoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                listener.DualMode = true;
+            }
+
+            listener.Bind(endPoint);
+            listener.Listen(512);
+        }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            throw new ListenFailedException(options.TcpAddress, ex);
+        }
+
+        _listener = listener;
+        LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
+        identity.TcpPort = LocalEndPoint.Port;
+        Log.Listening(logger, GoAddress.Format(LocalEndPoint));
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Answer nobody before the HTTP port is bound too: IDENTIFY reports it.
+        await WaitForStartedAsync(stoppingToken).ConfigureAwait(false);
+        var listener = _listener!;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (SocketException ex) when (IsTransient(ex.SocketErrorCode))
+            {
+                Log.TemporaryAcceptFailure(logger, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            Configure(socket);
+            _clients[socket] = RunClientAsync(socket);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (LocalEndPoint is not null)
+        {
+            Log.Closing(logger, GoAddress.Format(LocalEndPoint));
+        }
+
+        _listener?.Dispose();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var socket in _clients.Keys)
+        {
+            CloseQuietly(socket);
+        }
+
+        try
+        {
+            await Task.WhenAll(_clients.Values).WaitAsync(StopWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Stragglers were already closed; their cleanup finishes in the background.
+        }
+    }
+
+    private async Task WaitForStartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var onStopping = stoppingToken.Register(() => started.TrySetResult());
+        await started.Task.ConfigureAwait(false);
+    }
+
+    private async Task RunClientAsync(Socket socket)
+    {
+        await Task.Yield();
+        try
+        {
+            await handler.RunAsync(socket).ConfigureAwait(false);
+        }
+        finally
+        {
+            CloseQuietly(socket);
+            _clients.TryRemove(socket, out _);
+        }
+    }
+
+    private static void Configure(Socket socket)
+    {
+        // As Go's net package does for accepted sockets (spec §2.11): keep-alive is what eventually
+        // removes a producer whose host vanished without FIN/RST.
+        socket.NoDelay = true;
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, 15);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, 15);
+    }
+
+    private static bool IsTransient(SocketError error) =>
+        error is SocketError.ConnectionAborted or SocketError.ConnectionReset or SocketError.TooManyOpenSockets
+            or SocketError.NoBufferSpaceAvailable or SocketError.Interrupted or SocketError.TryAgain;
+
+    private static void CloseQuietly(Socket socket)
+    {
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // already gone
+        }
+
+        socket.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Information, "TCP: listening on {Address}")]
+        public static partial void Listening(ILogger logger, string address);
+
+        [LoggerMessage(LogLevel.Information, "TCP: closing {Address}")]
+        public static partial void Closing(ILogger logger, string address);
+
+        [LoggerMessage(LogLevel.Warning, "temporary Accept() failure - {Error}")]
+        public static partial void TemporaryAcceptFailure(ILogger logger, string error);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace NsqLookup.IntegrationTests.Infrastructure;
+
+/// <summary>Routes daemon logs to the xunit output and keeps them (as <c>LEVEL: message</c>) for assertions.</summary>
+public sealed class CapturingLoggerProvider(ITestOutputHelper? output) : ILoggerProvider
+{
+    private readonly ConcurrentQueue<string> _lines = new();
+
+    public IReadOnlyList<string> Lines => [.. _lines];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this);
+
+    public void Dispose()
+    {
+    }
+
+    private void Write(LogLevel level, string message)
+    {
+        var text = $"{Level(level)}: {message}";
+        _lines.Enqueue(text);
+        try
+        {
+            output?.WriteLine(text);
+        }
+        catch (InvalidOperationException)
+        {
+            // the test already finished
+        }
+    }
+
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Trace or LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO",
+        LogLevel.Warning => "WARNING",
+        LogLevel.Error => "ERROR",
+        _ => "FATAL",
+    };
+
+    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Write(logLevel, formatter(state, exception));
+    }
+}
