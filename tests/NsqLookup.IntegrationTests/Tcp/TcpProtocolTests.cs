@@ -190,11 +190,6 @@ public sealed class TcpProtocolTests(ITestOutputHelper output)
     [Fact]
     public async Task T37_Ipv6Peer_IsShownBracketed()
     {
-        if (!Socket.OSSupportsIPv6)
-        {
-            return;
-        }
-
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { TcpAddress = "[::1]:0" });
         await using var client = await TestClient.ConnectAsync(new IPEndPoint(IPAddress.IPv6Loopback, daemon.App.TcpEndPoint.Port));
         await client.SendAsync(TestClient.Magic);
@@ -282,11 +277,8 @@ public sealed class TcpProtocolTests(ITestOutputHelper output)
             (await v4.CommandAsync("  V1PING\n")).Should().Be("OK");
         }
 
-        if (Socket.OSSupportsIPv6)
-        {
-            await using var v6 = await TestClient.ConnectAsync(new IPEndPoint(IPAddress.IPv6Loopback, port));
-            (await v6.CommandAsync("  V1PING\n")).Should().Be("OK");
-        }
+        await using var v6 = await TestClient.ConnectAsync(new IPEndPoint(IPAddress.IPv6Loopback, port));
+        (await v6.CommandAsync("  V1PING\n")).Should().Be("OK");
     }
 
     [Fact]
