@@ -1,0 +1,93 @@
+using NsqLookup.Registry;
+
+namespace NsqLookup.Core.Tests.Registry;
+
+/// <summary>Spec §2.9: a disconnect removes the peer from every key and never deletes a key; T60–T62.</summary>
+public sealed class DisconnectTests
+{
+    private readonly RegistryHarness _h = new();
+
+    [Fact]
+    public void T60_AfterDisconnect_TopicStaysWithNoProducers()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t", "c");
+
+        _h.Db.RemovePeer(p.Id).Should().BeEquivalentTo(
+            [Registration.Client, Registration.Topic("t"), Registration.Channel("t", "c")]);
+
+        var lookup = _h.Db.Lookup("t")!;
+        lookup.Channels.Should().Equal("c");
+        lookup.Producers.Should().BeEmpty();
+        _h.Db.Topics().Should().Equal("t");
+    }
+
+    [Fact]
+    public void T61_AfterDisconnect_NodesAndDebugForgetThePeer()
+    {
+        var a = _h.Identify("10.0.0.1:1000");
+        var b = _h.Identify("10.0.0.2:1000");
+        _h.Register(a, "t", "c");
+        _h.Register(b, "t", "c");
+
+        _h.Db.RemovePeer(a.Id);
+
+        _h.Db.Nodes().Select(n => n.Peer.Id).Should().Equal(b.Id);
+        _h.Db.Debug().SelectMany(r => r.Entries).Should().NotContain(e => e.Peer.Id == a.Id);
+        _h.Db.Debug().Select(r => r.Name).Should().Equal("channel:t:c", "client::", "topic:t:");
+        _h.LookupIds("t").Should().Equal(b.Id);
+    }
+
+    [Fact]
+    public void T62_EphemeralKeysSurviveDisconnect()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "e#ephemeral", "c#ephemeral");
+        _h.Register(p, "t", "d#ephemeral");
+
+        _h.Db.RemovePeer(p.Id);
+
+        _h.Db.Topics().Should().BeEquivalentTo(["e#ephemeral", "t"]);
+        _h.Db.Channels("e#ephemeral").Should().Equal("c#ephemeral");
+        _h.Db.Channels("t").Should().Equal("d#ephemeral");
+        _h.Db.Debug().Should().BeEmpty();
+        _h.Db.Nodes().Should().BeEmpty();
+    }
+
+    [Fact]
+    public void RemovePeer_of_an_unknown_or_removed_peer_returns_nothing()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+
+        _h.Db.RemovePeer("10.9.9.9:1").Should().BeEmpty();
+        _h.Db.RemovePeer(p.Id).Should().Equal(Registration.Client);
+        _h.Db.RemovePeer(p.Id).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void RemovePeer_skips_keys_already_deleted_or_unregistered()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t", "c");
+        _h.Register(p, "u");
+        _h.Db.DeleteTopic("t");
+        _h.Db.UnregisterTopic("u", p.Id);
+
+        _h.Db.RemovePeer(p.Id).Should().Equal(Registration.Client);
+    }
+
+    [Fact]
+    public void Reconnect_from_the_same_address_is_a_fresh_untombstoned_peer()
+    {
+        var old = _h.Identify("10.0.0.1:1000");
+        _h.Register(old, "t");
+        _h.Db.Tombstone("t", "nsqd1.example:4151");
+        _h.Db.RemovePeer(old.Id);
+
+        var again = _h.Identify("10.0.0.1:1000");
+        _h.Register(again, "t");
+
+        _h.LookupIds("t").Should().Equal(again.Id);
+        _h.TombstoneFlag(again, "t").Should().BeFalse();
+    }
+}

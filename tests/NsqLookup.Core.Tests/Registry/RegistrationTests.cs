@@ -1,0 +1,278 @@
+using NsqLookup.Registry;
+
+namespace NsqLookup.Core.Tests.Registry;
+
+/// <summary>Spec §3.1/§3.3: keys and entries; T47–T52, T99.</summary>
+public sealed class RegistrationTests
+{
+    private readonly RegistryHarness _h = new();
+
+    [Fact]
+    public void AddRegistration_creates_the_key_once_and_adds_no_producer()
+    {
+        _h.Db.AddRegistration(Registration.Topic("x")).Should().BeTrue();
+        _h.Db.AddRegistration(Registration.Topic("x")).Should().BeFalse();
+
+        _h.Db.HasRegistration(Registration.Topic("x")).Should().BeTrue();
+        _h.Db.Topics().Should().Equal("x");
+        _h.Db.Debug().Should().BeEmpty();
+    }
+
+    [Fact]
+    public void T99_HttpCreatedTopic_LooksUpWithEmptyLists()
+    {
+        _h.Db.AddRegistration(Registration.Topic("x"));
+
+        var result = _h.Db.Lookup("x");
+
+        result.Should().NotBeNull();
+        result!.Channels.Should().BeEmpty();
+        result.Producers.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void AddRegistration_of_an_existing_key_keeps_its_producers()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+
+        _h.Db.AddRegistration(Registration.Topic("t")).Should().BeFalse();
+
+        _h.LookupIds("t").Should().Equal(p.Id);
+    }
+
+    [Fact]
+    public void T48_RegisterWithChannel_CreatesTopicAndChannel()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t", "c");
+
+        _h.Db.Topics().Should().Equal("t");
+        _h.Db.Channels("t").Should().Equal("c");
+        var producer = _h.Db.Lookup("t")!.Producers.Should().ContainSingle().Subject;
+        producer.BroadcastAddress.Should().Be("nsqd1.example");
+        producer.TcpPort.Should().Be(4150);
+        producer.HttpPort.Should().Be(4151);
+        producer.RemoteAddress.Should().Be("10.0.0.1:1000");
+    }
+
+    [Fact]
+    public void T47_T49_RegisterTopicOnly_HasNoChannels()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+
+        _h.Db.Channels("t").Should().BeEmpty();
+        var result = _h.Db.Lookup("t")!;
+        result.Channels.Should().BeEmpty();
+        result.Producers.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void T50_RegisteringTwice_YieldsOneProducer()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+
+        _h.Db.AddProducer(Registration.Topic("t"), p).Should().BeTrue();
+        _h.Db.AddProducer(Registration.Topic("t"), p).Should().BeFalse();
+
+        _h.LookupIds("t").Should().Equal(p.Id);
+    }
+
+    [Fact]
+    public void T52_TwoConnectionsWithIdenticalIdentify_AreTwoProducers()
+    {
+        var a = _h.Identify("10.0.0.1:1000");
+        var b = _h.Identify("10.0.0.1:1001");
+        _h.Register(a, "t");
+        _h.Register(b, "t");
+
+        _h.LookupIds("t").Should().BeEquivalentTo([a.Id, b.Id]);
+        _h.Db.Nodes().Should().HaveCount(2);
+    }
+
+    [Fact]
+    public void AddProducer_for_an_existing_entry_keeps_its_tombstone()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+        _h.Db.Tombstone("t", "nsqd1.example:4151").Should().Be(1);
+        var before = _h.DebugEntry("topic:t:", p)!;
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(5));
+        _h.Db.AddProducer(Registration.Topic("t"), p).Should().BeFalse();
+
+        _h.DebugEntry("topic:t:", p).Should().Be(before);
+        _h.LookupIds("t").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void RemoveProducer_reports_what_it_did_and_never_deletes_the_key()
+    {
+        var a = _h.Identify("10.0.0.1:1000");
+        var b = _h.Identify("10.0.0.1:1001");
+        _h.Register(a, "t", "c");
+        _h.Register(b, "t", "c");
+
+        _h.Db.RemoveProducer(Registration.Topic("t"), a.Id).Should().Be((true, 1));
+        _h.Db.RemoveProducer(Registration.Topic("t"), a.Id).Should().Be((false, 1));
+        _h.Db.RemoveProducer(Registration.Topic("t"), b.Id).Should().Be((true, 0));
+        _h.Db.RemoveProducer(Registration.Channel("t", "c"), a.Id).Should().Be((true, 1));
+        _h.Db.RemoveProducer(Registration.Channel("t", "c"), b.Id).Should().Be((true, 0));
+
+        _h.Db.HasRegistration(Registration.Topic("t")).Should().BeTrue();
+        _h.Db.HasRegistration(Registration.Channel("t", "c")).Should().BeTrue();
+        _h.Db.Topics().Should().Equal("t");
+        _h.Db.Channels("t").Should().Equal("c");
+        _h.LookupIds("t").Should().BeEmpty();
+    }
+
+    [Fact]
+    public void RemoveProducer_of_a_missing_key_is_a_no_op()
+    {
+        _h.Db.RemoveProducer(Registration.Topic("never"), "10.0.0.1:1000").Should().Be((false, 0));
+        _h.Db.HasRegistration(Registration.Topic("never")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void RemoveProducer_of_an_ephemeral_key_keeps_it()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "e#ephemeral", "c#ephemeral");
+
+        _h.Db.RemoveProducer(Registration.Channel("e#ephemeral", "c#ephemeral"), p.Id).Should().Be((true, 0));
+        _h.Db.RemoveProducer(Registration.Topic("e#ephemeral"), p.Id).Should().Be((true, 0));
+
+        _h.Db.Topics().Should().Equal("e#ephemeral");
+        _h.Db.Channels("e#ephemeral").Should().Equal("c#ephemeral");
+    }
+
+    [Fact]
+    public void RemoveRegistration_deletes_the_key_with_its_entries()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t", "c");
+
+        _h.Db.RemoveRegistration(Registration.Channel("t", "c")).Should().BeTrue();
+        _h.Db.RemoveRegistration(Registration.Channel("t", "c")).Should().BeFalse();
+
+        _h.Db.Channels("t").Should().BeEmpty();
+        _h.Db.Debug().Select(r => r.Name).Should().NotContain("channel:t:c");
+        _h.Db.Topics().Should().Equal("t");
+        _h.LookupIds("t").Should().Equal(p.Id);
+    }
+
+    [Fact]
+    public void RemoveRegistration_of_a_topic_drops_it_from_nodes()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+        _h.Register(p, "u");
+
+        _h.Db.RemoveRegistration(Registration.Topic("t"));
+
+        var node = _h.Node(p)!;
+        node.Topics.Should().Equal("u");
+        node.Tombstones.Should().Equal(false);
+        _h.Db.Lookup("t").Should().BeNull();
+    }
+
+    [Fact]
+    public void A_producer_removed_with_its_key_can_register_again()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+        _h.Db.RemoveRegistration(Registration.Topic("t"));
+
+        _h.Db.AddProducer(Registration.Topic("t"), p).Should().BeTrue();
+
+        _h.LookupIds("t").Should().Equal(p.Id);
+        _h.Node(p)!.Topics.Should().Equal("t");
+    }
+
+    [Fact]
+    public void Topics_and_channels_list_keys_without_producers()
+    {
+        _h.Db.AddRegistration(Registration.Topic("a"));
+        _h.Db.AddRegistration(Registration.Channel("a", "c1"));
+        _h.Db.AddRegistration(Registration.Channel("a", "c2"));
+        _h.Db.AddRegistration(Registration.Channel("b", "c3"));
+        _h.Db.AddRegistration(Registration.Topic("b"));
+
+        _h.Db.Topics().Should().BeEquivalentTo(["a", "b"]);
+        _h.Db.Channels("a").Should().BeEquivalentTo(["c1", "c2"]);
+        _h.Db.Channels("b").Should().Equal("c3");
+        _h.Db.Lookup("a")!.Channels.Should().BeEquivalentTo(["c1", "c2"]);
+    }
+
+    [Fact]
+    public void T95_ChannelsOfAnUnknownTopic_IsEmpty() => _h.Db.Channels("unknown").Should().BeEmpty();
+
+    [Fact]
+    public void T92_LookupOfAnUnknownTopic_IsNull()
+    {
+        _h.Db.Lookup("unknown").Should().BeNull();
+        _h.Db.Lookup("").Should().BeNull();
+        _h.Db.Lookup("bad$").Should().BeNull();
+    }
+
+    [Fact]
+    public void Channels_outlive_a_deleted_topic_key()
+    {
+        // The T58 shape: the topic key is gone, its channel keys are not.
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t", "ch");
+
+        _h.Db.RemoveRegistration(Registration.Topic("t"));
+
+        _h.Db.Topics().Should().BeEmpty();
+        _h.Db.Lookup("t").Should().BeNull();
+        _h.Db.Channels("t").Should().Equal("ch");
+    }
+
+    [Fact]
+    public void A_channel_only_key_does_not_make_the_topic_exist()
+    {
+        _h.Db.AddRegistration(Registration.Channel("t", "c"));
+
+        _h.Db.Channels("t").Should().Equal("c");
+        _h.Db.Lookup("t").Should().BeNull();
+    }
+
+    [Fact]
+    public void Names_are_case_sensitive_keys()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "T", "C");
+        _h.Db.AddRegistration(Registration.Topic("t"));
+
+        _h.Db.Topics().Should().BeEquivalentTo(["T", "t"]);
+        _h.Db.Channels("t").Should().BeEmpty();
+        _h.LookupIds("t").Should().BeEmpty();
+        _h.LookupIds("T").Should().Equal(p.Id);
+    }
+
+    [Fact]
+    public void Queries_return_copies()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t", "c");
+        var topics = _h.Db.Topics();
+        var channels = _h.Db.Channels("t");
+        var lookup = _h.Db.Lookup("t")!;
+        var node = _h.Node(p)!;
+        var debug = _h.Db.Debug();
+
+        _h.Register(p, "u", "d");
+        _h.Register(p, "t", "e");
+        _h.Db.RemovePeer(p.Id);
+
+        topics.Should().Equal("t");
+        channels.Should().Equal("c");
+        lookup.Channels.Should().Equal("c");
+        lookup.Producers.Should().ContainSingle();
+        node.Topics.Should().Equal("t");
+        debug.Should().HaveCount(3);
+        debug.Should().OnlyContain(r => r.Entries.Count == 1);
+    }
+}

@@ -1,0 +1,75 @@
+using NsqLookup.Registry;
+
+namespace NsqLookup.Core.Tests.Registry;
+
+/// <summary>The small value types behind the DB: keys, the IDENTIFY body check, the peer record.</summary>
+public sealed class RegistryTypesTests
+{
+    private static readonly IdentifyBody Valid = new()
+    {
+        BroadcastAddress = "nsqd1.example",
+        Hostname = "h1",
+        TcpPort = 4150,
+        HttpPort = 4151,
+        Version = "1.3.0",
+        TopologyZone = "z1",
+        TopologyRegion = "r1",
+    };
+
+    [Fact]
+    public void Registration_names_are_the_debug_member_names()
+    {
+        Registration.Client.ToString().Should().Be("client::");
+        Registration.Topic("t").ToString().Should().Be("topic:t:");
+        Registration.Channel("t", "c").ToString().Should().Be("channel:t:c");
+    }
+
+    [Fact]
+    public void Registration_is_a_value_key()
+    {
+        Registration.Topic("t").Should().Be(new Registration("topic", "t", ""));
+        Registration.Channel("t", "c").Should().NotBe(Registration.Channel("T", "c"));
+        Registration.Topic("t").IsTopic.Should().BeTrue();
+        Registration.Topic("t").IsChannel.Should().BeFalse();
+        Registration.Channel("t", "c").IsChannel.Should().BeTrue();
+        Registration.Client.IsTopic.Should().BeFalse();
+        Registration.Client.IsChannel.Should().BeFalse();
+    }
+
+    [Fact]
+    public void IdentifyBody_with_every_required_field_passes() => Valid.HasRequiredFields.Should().BeTrue();
+
+    [Fact]
+    public void T19_T20_MissingRequiredField_Fails()
+    {
+        (Valid with { BroadcastAddress = "" }).HasRequiredFields.Should().BeFalse();
+        (Valid with { TcpPort = 0 }).HasRequiredFields.Should().BeFalse();
+        (Valid with { HttpPort = 0 }).HasRequiredFields.Should().BeFalse();
+        (Valid with { Version = "" }).HasRequiredFields.Should().BeFalse();
+        new IdentifyBody().HasRequiredFields.Should().BeFalse();
+    }
+
+    [Fact]
+    public void T21_T29_HostnameOptional_NegativePortAccepted()
+    {
+        (Valid with { Hostname = "" }).HasRequiredFields.Should().BeTrue();
+        (Valid with { TcpPort = -5 }).HasRequiredFields.Should().BeTrue();
+        (Valid with { TopologyZone = "", TopologyRegion = "" }).HasRequiredFields.Should().BeTrue();
+    }
+
+    [Fact]
+    public void PeerInfo_copies_the_body_and_uses_the_id_as_remote_address()
+    {
+        var peer = new PeerInfo("[::1]:50000", Valid);
+
+        peer.Id.Should().Be("[::1]:50000");
+        peer.RemoteAddress.Should().Be("[::1]:50000");
+        peer.BroadcastAddress.Should().Be("nsqd1.example");
+        peer.Hostname.Should().Be("h1");
+        peer.TcpPort.Should().Be(4150);
+        peer.HttpPort.Should().Be(4151);
+        peer.Version.Should().Be("1.3.0");
+        peer.TopologyZone.Should().Be("z1");
+        peer.TopologyRegion.Should().Be("r1");
+    }
+}
