@@ -23,4 +23,7 @@ internal sealed partial class HttpApi
 
     [LoggerMessage(LogLevel.Information, "DB: setting tombstone for producer@{Node} of topic({Topic})")]
     private partial void LogSettingTombstone(string node, string topic);
+
+    [LoggerMessage(LogLevel.Warning, "http: URL query contains semicolon, which is no longer a supported separator; parts of the query may be stripped when parsed; see golang.org/issue/25192")]
+    private partial void LogQuerySemicolon();
 }

@@ -40,6 +40,23 @@ internal sealed partial class HttpApi
             return;
         }
 
+        try
+        {
+            await DispatchAsync(context, rawTarget, target, start).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Go's net/http server warns after every request whose query has a ';' (golang.org/issue/25192).
+            if (target.RawQuery.Contains(';', StringComparison.Ordinal))
+            {
+                LogQuerySemicolon();
+            }
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context, string rawTarget, RequestTarget target, long start)
+    {
+        var response = context.Response;
         var method = context.Request.Method;
         var decision = Router.Resolve(method, target.Path);
         ApiResult result;

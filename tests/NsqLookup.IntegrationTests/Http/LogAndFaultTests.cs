@@ -77,6 +77,30 @@ public sealed class LogAndFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task OptionsStar_IsEmpty200_WithoutAllow_LikeNetHttp()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+
+        var reply = await RawAsync(daemon, "OPTIONS * HTTP/1.1");
+
+        reply.Status.Should().Be(200);
+        reply.Body.Should().BeEmpty();
+        reply.Header("Allow").Should().BeNull();
+    }
+
+    [Fact]
+    public async Task SemicolonInQuery_LogsGoServerWarning()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+
+        await GetAsync(daemon, "/topics?a=1;b=2");
+        await GetAsync(daemon, "/topics?a=1");
+
+        daemon.Logs.Lines.Where(l => l.StartsWith("WARNING: http: URL query contains semicolon", StringComparison.Ordinal))
+            .Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task MalformedPathEscape_Is400BadRequest_LikeGo()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
