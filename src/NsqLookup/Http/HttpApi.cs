@@ -1,12 +1,157 @@
+using Microsoft.AspNetCore.Http.Features;
+using NsqLookup.Registry;
+
 namespace NsqLookup.Http;
 
-// Placeholder until the HTTP API lands.
-internal sealed class HttpApi
+/// <summary>
+/// The HTTP API (nsqlookupd/http.go with internal/http_api): routes on the raw request target, answers in the
+/// anchor's "V1" format and writes the anchor's access-log line. The handlers live in the partial files
+/// <c>HttpApi.Queries.cs</c> (GET) and <c>HttpApi.Mutations.cs</c> (POST).
+/// </summary>
+internal sealed partial class HttpApi
 {
-    public Task HandleAsync(HttpContext context)
+    private readonly RegistrationDB _db;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HttpApi> _logger;
+
+    public HttpApi(RegistrationDB db, TimeProvider time, ILogger<HttpApi> logger)
+    {
+        _db = db;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Response.StatusCode = 404;
-        return Task.CompletedTask;
+        var start = _time.GetTimestamp();
+        var response = context.Response;
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        if (rawTarget == "*")
+        {
+            // OPTIONS * never reaches the router in Go: net/http answers it with an empty 200 itself.
+            ResponseWriter.WriteOptions(response, null);
+            return;
+        }
+
+        if (!RequestTarget.TryParse(rawTarget, out var target))
+        {
+            await ResponseWriter.WriteBadRequestAsync(response).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await DispatchAsync(context, rawTarget, target, start).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Go's net/http server warns after every request whose query has a ';' (golang.org/issue/25192).
+            if (target.RawQuery.Contains(';', StringComparison.Ordinal))
+            {
+                LogQuerySemicolon();
+            }
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context, string rawTarget, RequestTarget target, long start)
+    {
+        var response = context.Response;
+        var method = context.Request.Method;
+        var decision = Router.Resolve(method, target.Path);
+        ApiResult result;
+        switch (decision.Kind)
+        {
+            case RouteDecisionKind.Redirect:
+                var url = target.HasQuery ? decision.Location + "?" + target.RawQuery : decision.Location!;
+                await ResponseWriter.WriteRedirectAsync(response, method == HttpMethods.Get, url).ConfigureAwait(false);
+                return;
+            case RouteDecisionKind.Options:
+                ResponseWriter.WriteOptions(response, decision.Allow);
+                return;
+            case RouteDecisionKind.Handle when decision.Route == ApiRoute.PprofIndex:
+                await ResponseWriter.WritePprofIndexAsync(response).ConfigureAwait(false);
+                return;
+            case RouteDecisionKind.Handle when decision.Route == ApiRoute.PprofProfile:
+                // Routed (for 405/Allow/OPTIONS parity) but there is no Go profile to serve; not access-logged.
+                await ResponseWriter.WriteV1Async(response, ApiResult.Fail(404, ApiErrors.NotFound)).ConfigureAwait(false);
+                return;
+            case RouteDecisionKind.Handle:
+                result = Invoke(decision.Route, target);
+                break;
+            case RouteDecisionKind.MethodNotAllowed:
+                response.Headers.Allow = decision.Allow;
+                result = ApiResult.Fail(405, ApiErrors.MethodNotAllowed);
+                break;
+            default:
+                result = ApiResult.Fail(404, ApiErrors.NotFound);
+                break;
+        }
+
+        LogRequest(context, result.Status, method, rawTarget, target, start);
+        if (decision.Route == ApiRoute.Ping && result.Status == 200)
+        {
+            await ResponseWriter.WritePingAsync(response).ConfigureAwait(false);
+        }
+        else
+        {
+            await ResponseWriter.WriteV1Async(response, result).ConfigureAwait(false);
+        }
+    }
+
+    private ApiResult Invoke(ApiRoute route, RequestTarget target)
+    {
+        try
+        {
+            return route switch
+            {
+                ApiRoute.Ping => ApiResult.Empty,
+                ApiRoute.Info => DoInfo(),
+                ApiRoute.Debug => DoDebug(),
+                ApiRoute.Lookup => DoLookup(target),
+                ApiRoute.Topics => DoTopics(),
+                ApiRoute.Channels => DoChannels(target),
+                ApiRoute.Nodes => DoNodes(),
+                ApiRoute.TopicCreate => DoCreateTopic(target),
+                ApiRoute.TopicDelete => DoDeleteTopic(target),
+                ApiRoute.ChannelCreate => DoCreateChannel(target),
+                ApiRoute.ChannelDelete => DoDeleteChannel(target),
+                ApiRoute.TopicTombstone => DoTombstoneTopicProducer(target),
+                _ => ApiResult.Fail(404, ApiErrors.NotFound),
+            };
+        }
+#pragma warning disable CA1031 // the anchor's PanicHandler: any handler failure becomes a logged 500, the server keeps serving
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogPanic(ex.Message);
+            return ApiResult.Fail(500, ApiErrors.InternalError);
+        }
+    }
+
+    private void LogRequest(HttpContext context, int status, string method, string rawTarget, RequestTarget target, long start)
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var elapsed = ElapsedText.Format(_time.GetElapsedTime(start));
+
+        // Go logs req.URL.RequestURI(): the origin-form target as sent (path and query, never scheme or host).
+        var requestUri = rawTarget.StartsWith('/') ? rawTarget : target.Path + (target.HasQuery ? "?" + target.RawQuery : "");
+        var connection = context.Connection;
+        var remote = connection.RemoteIpAddress is { } ip
+            ? GoAddress.Format(new System.Net.IPEndPoint(ip, connection.RemotePort))
+            : "";
+        LogAccess(status, method, requestUri, remote, elapsed);
+    }
+
+    /// <summary><c>http_api.NewReqParams</c>: only the query string counts (the body is ignored).</summary>
+    private static bool TryParams(RequestTarget target, out QueryParameters parameters)
+    {
+        var ok = QueryParameters.TryParse(target.RawQuery, out var parsed);
+        parameters = parsed!;
+        return ok;
     }
 }

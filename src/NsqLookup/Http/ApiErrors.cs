@@ -1,0 +1,17 @@
+namespace NsqLookup.Http;
+
+/// <summary>The error texts of the anchor's HTTP API (spec §4.2).</summary>
+internal static class ApiErrors
+{
+    public const string InvalidRequest = "INVALID_REQUEST";
+    public const string MissingArgTopic = "MISSING_ARG_TOPIC";
+    public const string InvalidArgTopic = "INVALID_ARG_TOPIC";
+    public const string MissingArgChannel = "MISSING_ARG_CHANNEL";
+    public const string InvalidArgChannel = "INVALID_ARG_CHANNEL";
+    public const string MissingArgNode = "MISSING_ARG_NODE";
+    public const string TopicNotFound = "TOPIC_NOT_FOUND";
+    public const string ChannelNotFound = "CHANNEL_NOT_FOUND";
+    public const string NotFound = "NOT_FOUND";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    public const string InternalError = "INTERNAL_ERROR";
+}

@@ -1,0 +1,29 @@
+namespace NsqLookup.Http;
+
+/// <summary>The HTTP API's log lines, worded as the anchor's (spec §5.4).</summary>
+internal sealed partial class HttpApi
+{
+    [LoggerMessage(LogLevel.Information, "{Status} {Method} {RequestUri} ({RemoteAddress}) {Elapsed}")]
+    private partial void LogAccess(int status, string method, string requestUri, string remoteAddress, string elapsed);
+
+    [LoggerMessage(LogLevel.Error, "panic in HTTP handler - {Panic}")]
+    private partial void LogPanic(string panic);
+
+    [LoggerMessage(LogLevel.Information, "DB: adding topic({Topic})")]
+    private partial void LogAddingTopic(string topic);
+
+    [LoggerMessage(LogLevel.Information, "DB: adding channel({Channel}) in topic({Topic})")]
+    private partial void LogAddingChannel(string channel, string topic);
+
+    [LoggerMessage(LogLevel.Information, "DB: removing channel({Channel}) from topic({Topic})")]
+    private partial void LogRemovingChannel(string channel, string topic);
+
+    [LoggerMessage(LogLevel.Information, "DB: removing topic({Topic})")]
+    private partial void LogRemovingTopic(string topic);
+
+    [LoggerMessage(LogLevel.Information, "DB: setting tombstone for producer@{Node} of topic({Topic})")]
+    private partial void LogSettingTombstone(string node, string topic);
+
+    [LoggerMessage(LogLevel.Warning, "http: URL query contains semicolon, which is no longer a supported separator; parts of the query may be stripped when parsed; see golang.org/issue/25192")]
+    private partial void LogQuerySemicolon();
+}

@@ -1,0 +1,10 @@
+namespace NsqLookup.Http;
+
+internal enum RouteDecisionKind
+{
+    Handle,
+    Redirect,
+    Options,
+    MethodNotAllowed,
+    NotFound,
+}
