@@ -170,8 +170,9 @@ public static class IdentifyDecoder
         return Field.None;
     }
 
-    /// <summary>Go's <c>foldName</c> equality against an ASCII lowercase name: ASCII letters fold to upper case,
-    /// other runes to <c>ToUpper(ToLower(r))</c>, so U+017F ſ matches <c>s</c>, U+212A Kelvin <c>k</c>, U+0130 <c>i</c>.</summary>
+    /// <summary>Go's <c>foldName</c> equality against an ASCII name: ASCII letters fold to upper case, other runes to
+    /// <c>unicode.ToUpper(unicode.ToLower(r))</c>. Only four non-ASCII runes land on ASCII that way (.NET's casing
+    /// tables leave these out on purpose), so they are listed; any other non-ASCII rune cannot match.</summary>
     private static bool GoFoldEquals(string key, string name)
     {
         if (key.Length != name.Length)
@@ -181,8 +182,14 @@ public static class IdentifyDecoder
 
         for (var i = 0; i < key.Length; i++)
         {
-            var c = key[i];
-            var folded = char.IsAscii(c) ? char.ToUpperInvariant(c) : char.ToUpperInvariant(char.ToLowerInvariant(c));
+            var folded = key[i] switch
+            {
+                '\u017F' => 'S', // ſ LATIN SMALL LETTER LONG S
+                '\u212A' => 'K', // KELVIN SIGN
+                '\u0130' or '\u0131' => 'I', // İ, ı
+                var c when char.IsAscii(c) => char.ToUpperInvariant(c),
+                _ => '\0',
+            };
             if (folded != char.ToUpperInvariant(name[i]))
             {
                 return false;
