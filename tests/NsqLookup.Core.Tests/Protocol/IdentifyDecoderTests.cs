@@ -20,8 +20,13 @@ public sealed class IdentifyDecoderTests
             """)!;
         body.Should().Be(new IdentifyBody
         {
-            BroadcastAddress = "b", Hostname = "h", TcpPort = 4150, HttpPort = 4151, Version = "1.3.0",
-            TopologyZone = "z", TopologyRegion = "r",
+            BroadcastAddress = "b",
+            Hostname = "h",
+            TcpPort = 4150,
+            HttpPort = 4151,
+            Version = "1.3.0",
+            TopologyZone = "z",
+            TopologyRegion = "r",
         });
         body.HasRequiredFields.Should().BeTrue();
     }
