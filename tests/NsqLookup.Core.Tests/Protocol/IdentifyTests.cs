@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using NsqLookup.Protocol;
 using NsqLookup.Registry;
@@ -210,6 +211,36 @@ public sealed class IdentifyTests
         await using var h = new ProtocolHarness(limits: new() { MaxIdentifyBodySize = 200 });
         var body = StandardBody + new string(' ', 200 - StandardBody.Length);
         await h.IdentifyAsync(body);
+    }
+
+    [Fact]
+    public async Task T34_BodyOfExactlyTheDefaultCap_IsRead()
+    {
+        await using var h = new ProtocolHarness();
+        var body = StandardBody + new string(' ', 64 * 1024 - StandardBody.Length);
+        await h.IdentifyAsync(body);
+    }
+
+    [Fact]
+    public async Task Magic_ShortRead_ReportsEofKind()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync("  V"u8.ToArray());
+        await pipe.Writer.CompleteAsync();
+        var (magic, partial) = await ProtocolMagic.ReadAsync(pipe.Reader).AsTask().WaitAsync(ProtocolHarness.Timeout);
+        magic.Should().BeNull();
+        partial.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Magic_ConsumesOnlyFourBytes()
+    {
+        var pipe = new System.IO.Pipelines.Pipe();
+        await pipe.Writer.WriteAsync("  V1PING\n"u8.ToArray());
+        var (magic, _) = await ProtocolMagic.ReadAsync(pipe.Reader).AsTask().WaitAsync(ProtocolHarness.Timeout);
+        ProtocolMagic.IsV1(magic).Should().BeTrue();
+        var rest = await pipe.Reader.ReadAsync().AsTask().WaitAsync(ProtocolHarness.Timeout);
+        rest.Buffer.ToArray().Should().Equal("PING\n"u8.ToArray());
     }
 
     [Fact]
