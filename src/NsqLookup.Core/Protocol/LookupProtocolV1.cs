@@ -190,6 +190,7 @@ public sealed partial class LookupProtocolV1
         if (!LookupCommandReader.TryReadBodySize(ref buffer, out var size))
         {
             input.AdvanceTo(buffer.End);
+            ThrowIfCanceled(result);
             return Reply.Fail(ProtocolError.FailedToReadBodySize(ShortReadCause(buffer.Length)));
         }
 
@@ -214,6 +215,7 @@ public sealed partial class LookupProtocolV1
             if (buffer.Length < size)
             {
                 input.AdvanceTo(buffer.End);
+                ThrowIfCanceled(result);
                 return Reply.Fail(ProtocolError.FailedToReadBody(ShortReadCause(buffer.Length)));
             }
 
@@ -387,6 +389,15 @@ public sealed partial class LookupProtocolV1
         foreach (var r in _db.RemovePeer(client.Id))
         {
             Log.Unregister(_logger, client.Id, r.Category, r.Key, r.SubKey);
+        }
+    }
+
+    /// <summary>A read cut short by <see cref="PipeReader.CancelPendingRead"/> is the host stopping, not a short body.</summary>
+    private static void ThrowIfCanceled(ReadResult result)
+    {
+        if (result.IsCanceled)
+        {
+            throw new OperationCanceledException("the read was canceled by the host");
         }
     }
 
