@@ -76,6 +76,11 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             BroadcastAddress = options.BroadcastAddress,
             Hostname = NsqLookupOptions.DefaultHostname,
         });
+        builder.Services.AddSingleton(new LookupProtocolLimits
+        {
+            MaxCommandLineLength = options.MaxCommandLineLength,
+            MaxIdentifyBodySize = options.MaxIdentifyBodySize,
+        });
         builder.Services.AddSingleton<LookupProtocolV1>();
         builder.Services.AddSingleton<TcpClientHandler>();
         builder.Services.AddSingleton<TcpServer>();

@@ -11,7 +11,6 @@ namespace NsqLookup.Protocol;
 /// </summary>
 public static class GoJsonText
 {
-    private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
 
     /// <summary>Replaces every byte that does not start a valid UTF-8 sequence with U+FFFD, one per byte, as Go's
     /// <c>utf8.DecodeRune</c> loop does (.NET's decoder would merge a truncated sequence into one U+FFFD).</summary>
@@ -88,60 +87,6 @@ public static class GoJsonText
         }
 
         return sb.ToString();
-    }
-
-    /// <summary>Writes <paramref name="value"/> as a JSON string the way Go's encoding/json does: <c>&lt; &gt; &amp;</c>,
-    /// U+2028 and U+2029 escaped, control characters escaped with lowercase hex, other non-ASCII raw UTF-8.</summary>
-    public static void WriteString(IBufferWriter<byte> output, string value)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(value);
-        output.Write("\""u8);
-        Span<byte> utf8 = stackalloc byte[4];
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            switch (c)
-            {
-                case '"': output.Write("\\\""u8); continue;
-                case '\\': output.Write("\\\\"u8); continue;
-                case '\b': output.Write("\\b"u8); continue;
-                case '\f': output.Write("\\f"u8); continue;
-                case '\n': output.Write("\\n"u8); continue;
-                case '\r': output.Write("\\r"u8); continue;
-                case '\t': output.Write("\\t"u8); continue;
-                case < ' ' or '<' or '>' or '&' or '\u2028' or '\u2029':
-                    WriteUnicodeEscape(output, c);
-                    continue;
-                default:
-                    break;
-            }
-
-            if (c < 0x80)
-            {
-                utf8[0] = (byte)c;
-                output.Write(utf8[..1]);
-            }
-            else if (Rune.TryGetRuneAt(value, i, out var rune))
-            {
-                var n = rune.EncodeToUtf8(utf8);
-                output.Write(utf8[..n]);
-                i += rune.Utf16SequenceLength - 1;
-            }
-            else
-            {
-                // A lone surrogate: Go writes invalid UTF-8 as the escape \ufffd.
-                output.Write("\\ufffd"u8);
-            }
-        }
-
-        output.Write("\""u8);
-    }
-
-    private static void WriteUnicodeEscape(IBufferWriter<byte> output, char c)
-    {
-        Span<byte> escape = [(byte)'\\', (byte)'u', Hex[c >> 12], Hex[(c >> 8) & 0xF], Hex[(c >> 4) & 0xF], Hex[c & 0xF]];
-        output.Write(escape);
     }
 
     private static char ParseHex4(ReadOnlySpan<byte> hex) =>

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
 
 namespace NsqLookup.Protocol;
 
@@ -14,24 +12,14 @@ public static class IdentifyResponse
     {
         ArgumentNullException.ThrowIfNull(identity);
         var output = new ArrayBufferWriter<byte>(128);
-        output.Write("{\"broadcast_address\":"u8);
-        GoJsonText.WriteString(output, identity.BroadcastAddress);
-        output.Write(",\"hostname\":"u8);
-        GoJsonText.WriteString(output, identity.Hostname);
-        output.Write(",\"http_port\":"u8);
-        WriteNumber(output, identity.HttpPort);
-        output.Write(",\"tcp_port\":"u8);
-        WriteNumber(output, identity.TcpPort);
-        output.Write(",\"version\":\""u8);
-        output.Write(Encoding.ASCII.GetBytes(ServerIdentity.Version));
-        output.Write("\"}"u8);
+        var json = new GoJsonWriter(output);
+        json.WriteStartObject();
+        json.WriteString("broadcast_address", identity.BroadcastAddress);
+        json.WriteString("hostname", identity.Hostname);
+        json.WriteNumber("http_port", identity.HttpPort);
+        json.WriteNumber("tcp_port", identity.TcpPort);
+        json.WriteString("version", ServerIdentity.Version);
+        json.WriteEndObject();
         return output.WrittenSpan.ToArray();
-    }
-
-    private static void WriteNumber(ArrayBufferWriter<byte> output, int value)
-    {
-        var span = output.GetSpan(11);
-        value.TryFormat(span, out var written, provider: CultureInfo.InvariantCulture);
-        output.Advance(written);
     }
 }

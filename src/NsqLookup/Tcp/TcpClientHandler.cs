@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
@@ -13,8 +12,6 @@ namespace NsqLookup.Tcp;
 /// </summary>
 internal sealed partial class TcpClientHandler(LookupProtocolV1 protocol, ILogger<TcpClientHandler> logger)
 {
-    private static readonly byte[] MagicV1 = "  V1"u8.ToArray();
-
     public async Task RunAsync(Socket socket)
     {
         var peer = GoAddress.Format(socket.RemoteEndPoint);
@@ -24,15 +21,16 @@ internal sealed partial class TcpClientHandler(LookupProtocolV1 protocol, ILogge
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         try
         {
-            var magic = await ReadMagicAsync(input).ConfigureAwait(false);
+            var (magic, partial) = await ProtocolMagic.ReadAsync(input).ConfigureAwait(false);
             if (magic is null)
             {
+                Log.FailedToReadMagic(logger, partial ? "unexpected EOF" : "EOF");
                 return;
             }
 
             var text = Encoding.Latin1.GetString(magic);
             Log.DesiredMagic(logger, peer, text);
-            if (!magic.AsSpan().SequenceEqual(MagicV1))
+            if (!ProtocolMagic.IsV1(magic))
             {
                 Log.BadMagic(logger, peer, text);
                 FrameWriter.Write(output, ProtocolError.BadProtocol.Payload);
@@ -50,30 +48,6 @@ internal sealed partial class TcpClientHandler(LookupProtocolV1 protocol, ILogge
         {
             await input.CompleteAsync().ConfigureAwait(false);
             await output.CompleteAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task<byte[]?> ReadMagicAsync(PipeReader input)
-    {
-        while (true)
-        {
-            var result = await input.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (buffer.Length >= 4)
-            {
-                var magic = buffer.Slice(0, 4).ToArray();
-                input.AdvanceTo(buffer.GetPosition(4));
-                return magic;
-            }
-
-            if (result.IsCompleted)
-            {
-                Log.FailedToReadMagic(logger, buffer.IsEmpty ? "EOF" : "unexpected EOF");
-                input.AdvanceTo(buffer.End);
-                return null;
-            }
-
-            input.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Buffers;
-using NsqLookup.Http;
 
-namespace NsqLookup.IntegrationTests.Http;
+namespace NsqLookup.Core.Tests;
 
 /// <summary>No-server tests: the writer's bytes equal what Go 1.19's encoding/json produces (spec §4.8).</summary>
 public sealed class GoJsonWriterTests

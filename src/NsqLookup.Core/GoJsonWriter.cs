@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace NsqLookup.Http;
+namespace NsqLookup;
 
 /// <summary>
 /// Writes JSON exactly as Go's encoding/json (1.19, the anchor's toolchain) does: no whitespace, plain integers,
@@ -11,7 +11,7 @@ namespace NsqLookup.Http;
 /// Utf8JsonWriter is not used because its encoders cannot be told to leave non-ASCII raw while escaping
 /// <c>&lt;</c> with lowercase hex, and it has no raw property-name API.
 /// </summary>
-internal sealed class GoJsonWriter(IBufferWriter<byte> output)
+public sealed class GoJsonWriter(IBufferWriter<byte> output)
 {
     private const string Hex = "0123456789abcdef";
     private readonly IBufferWriter<byte> _output = output;
