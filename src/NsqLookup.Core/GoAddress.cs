@@ -7,17 +7,13 @@ namespace NsqLookup;
 /// <summary>Prints endpoints the way Go's <c>net.TCPAddr.String()</c> does, for logs and IDENTIFY.</summary>
 public static class GoAddress
 {
-    /// <summary><c>127.0.0.1:5</c>, <c>[::1]:5</c>, <c>[::]:4160</c>; an IPv4-mapped IPv6 address prints as plain IPv4.</summary>
-    public static string Format(IPEndPoint endPoint)
-    {
-        ArgumentNullException.ThrowIfNull(endPoint);
-        return Format(endPoint.Address, endPoint.Port);
-    }
-
-    /// <summary>As <see cref="Format(IPEndPoint)"/>; any other endpoint kind prints with its own <c>ToString()</c>.</summary>
+    /// <summary>
+    /// <c>127.0.0.1:5</c>, <c>[::1]:5</c>, <c>[::]:4160</c>; an IPv4-mapped IPv6 address prints as plain IPv4.
+    /// Any other endpoint kind prints with its own <c>ToString()</c>, a missing one as Go's <c>&lt;nil&gt;</c>.
+    /// </summary>
     public static string Format(EndPoint? endPoint) => endPoint switch
     {
-        IPEndPoint ip => Format(ip),
+        IPEndPoint ip => Format(ip.Address, ip.Port),
         null => "<nil>",
         _ => endPoint.ToString() ?? string.Empty,
     };

@@ -73,6 +73,11 @@ internal sealed record ListenAddress(string Text, IPEndPoint EndPoint, bool Dual
         return true;
     }
 
+    /// <summary>Parses or throws <see cref="FormatException"/> with the Go-style error; see <see cref="TryParse(string, out ListenAddress?, out string?)"/>.</summary>
+    /// <returns>The endpoint to bind: <see cref="IPAddress.IPv6Any"/> for a wildcard (bind it with DualMode).</returns>
+    public static IPEndPoint Parse(string text) =>
+        TryParse(text, out var result, out var error) ? result.EndPoint : throw new FormatException(error);
+
     /// <summary>A stream socket of the right family, with <see cref="DualMode"/> applied; not yet bound.</summary>
     public Socket CreateSocket()
     {
