@@ -1,22 +1,31 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 
 namespace NsqLookup;
 
-// TEMPORARY stub, replaced by the cli branch's version at merge.
+/// <summary>Prints endpoints the way Go's <c>net.TCPAddr.String()</c> does, for logs and IDENTIFY.</summary>
 public static class GoAddress
 {
-    public static string Format(EndPoint? endPoint)
+    /// <summary>
+    /// <c>127.0.0.1:5</c>, <c>[::1]:5</c>, <c>[::]:4160</c>; an IPv4-mapped IPv6 address prints as plain IPv4.
+    /// Any other endpoint kind prints with its own <c>ToString()</c>, a missing one as Go's <c>&lt;nil&gt;</c>.
+    /// </summary>
+    public static string Format(EndPoint? endPoint) => endPoint switch
     {
-        if (endPoint is not IPEndPoint ip)
-        {
-            return endPoint?.ToString() ?? "";
-        }
+        IPEndPoint ip => Format(ip.Address, ip.Port),
+        null => "<nil>",
+        _ => endPoint.ToString() ?? string.Empty,
+    };
 
-        var address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
-        var port = ip.Port.ToString(CultureInfo.InvariantCulture);
-        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? $"[{address}]:{port}"
-            : $"{address}:{port}";
+    public static string Format(IPAddress address, int port)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var portText = port.ToString(CultureInfo.InvariantCulture);
+        if (address.IsIPv4MappedToIPv6)
+            address = address.MapToIPv4();
+        return address.AddressFamily == AddressFamily.InterNetworkV6
+            ? "[" + address + "]:" + portText
+            : address + ":" + portText;
     }
 }

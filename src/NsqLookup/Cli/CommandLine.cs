@@ -1,0 +1,82 @@
+using NsqLookup.Logging;
+
+namespace NsqLookup.Cli;
+
+/// <summary>nsqlookupd's flag set (apps/nsqlookupd/options.go) and the <c>--version</c> check (main.go).</summary>
+internal static class CommandLine
+{
+    /// <summary>
+    /// Parses <paramref name="args"/>. Returns the exit code when the process must stop now (help → 0, a flag
+    /// error → 2, <c>--version</c> → 0, all already printed), or null with <paramref name="result"/> set.
+    /// </summary>
+    public static int? TryParse(string[] args, TextWriter stdout, TextWriter stderr, out CommandLineResult result)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        var options = new NsqLookupOptions();
+        string? config = null;
+        var version = false;
+        var hostname = NsqLookupOptions.DefaultHostname;
+
+        GoFlag[] flags =
+        [
+            new("tcp-address", false, v => { options = options with { TcpAddress = v }; return null; }),
+            new("http-address", false, v => { options = options with { HttpAddress = v }; return null; }),
+            new("broadcast-address", false, v => { options = options with { BroadcastAddress = v }; return null; }),
+            new("inactive-producer-timeout", false, v => Duration(v, d => options = options with { InactiveProducerTimeout = d })),
+            new("tombstone-lifetime", false, v => Duration(v, d => options = options with { TombstoneLifetime = d })),
+            new("log-level", false, v =>
+            {
+                if (!GoLogLevel.TryParse(v, out var level))
+                    return GoLogLevel.InvalidMessage(v);
+                options = options with { LogLevel = level };
+                return null;
+            }),
+            new("log-prefix", false, v => { options = options with { LogPrefix = v }; return null; }),
+            new("config", false, v => { config = v; return null; }),
+            new("version", true, v => Bool(v, b => version = b)),
+            new("verbose", true, v => Bool(v, _ => { })), // deprecated, accepted, no effect
+        ];
+
+        var parser = new GoFlagParser(flags, w => Usage.Write(w, hostname));
+        var outcome = parser.Parse(args, stderr);
+        result = new CommandLineResult(options, string.IsNullOrEmpty(config) ? null : config, parser.Actual);
+        switch (outcome)
+        {
+            case GoFlagParseOutcome.Help:
+                return 0;
+            case GoFlagParseOutcome.Error:
+                return 2;
+        }
+
+        if (version)
+        {
+            stdout.Write(BuildInfo.VersionLine + "\n");
+            stdout.Flush();
+            return 0;
+        }
+
+        return null;
+    }
+
+    // Go's flag package replaces the value parsers' own errors with errParse ("parse error").
+    private const string ParseError = "parse error";
+
+    private static string? Duration(string text, Action<TimeSpan> set)
+    {
+        if (!GoDuration.TryParse(text, out var d))
+            return ParseError;
+        set(d);
+        return null;
+    }
+
+    private static string? Bool(string text, Action<bool> set)
+    {
+        if (!GoFlagParser.TryParseBool(text, out var b))
+            return ParseError;
+        set(b);
+        return null;
+    }
+}

@@ -1,0 +1,34 @@
+namespace NsqLookup.Logging;
+
+/// <summary>
+/// Writes every log line in nsqlookupd's format (<see cref="GoLog"/>) to one writer (stderr), flushed per line.
+/// Our own categories (<c>NsqLookup*</c>) follow <c>--log-level</c>; framework categories only show warnings and
+/// above (and never below <c>--log-level</c>), like the Go HTTP server's own messages; the Generic Host's
+/// lifetime chatter ("Application started. Press Ctrl+C…") is never shown.
+/// </summary>
+[ProviderAlias("GoLog")]
+internal sealed class GoLogLoggerProvider(string prefix, LogLevel level, TextWriter output, TimeProvider time) : ILoggerProvider
+{
+    public GoLogLoggerProvider(NsqLookupOptions options)
+        : this(options.LogPrefix, options.LogLevel, Console.Error, TimeProvider.System)
+    {
+    }
+
+    public ILogger CreateLogger(string categoryName) => new GoLogLogger(this, MinimumFor(categoryName));
+
+    internal LogLevel MinimumFor(string category)
+    {
+        if (category.StartsWith("NsqLookup", StringComparison.Ordinal))
+            return level;
+        if (category == "Microsoft.Hosting.Lifetime")
+            return LogLevel.None;
+        return level > LogLevel.Warning ? level : LogLevel.Warning;
+    }
+
+    internal void WriteLine(LogLevel logLevel, string message) =>
+        GoLog.Write(output, GoLog.FormatLine(prefix, time.GetLocalNow(), logLevel, message));
+
+    public void Dispose()
+    {
+    }
+}

@@ -1,0 +1,38 @@
+using NsqLookup.Cli;
+
+namespace NsqLookup.IntegrationTests.Cli;
+
+/// <summary>One in-process run of the command-line parser with captured stdout/stderr.</summary>
+internal sealed record CliRun(int? ExitCode, string Stdout, string Stderr, CommandLineResult Result)
+{
+    public static CliRun Of(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = CommandLine.TryParse(args, stdout, stderr, out var result);
+        return new CliRun(exit, stdout.ToString(), stderr.ToString(), result);
+    }
+
+    public static string ExpectedUsage =>
+        "Usage of nsqlookupd:\n" +
+        "  -broadcast-address string\n" +
+        $"    \taddress of this lookupd node, (default to the OS hostname) (default \"{NsqLookupOptions.DefaultHostname}\")\n" +
+        "  -config string\n" +
+        "    \tpath to config file\n" +
+        "  -http-address string\n" +
+        "    \t<addr>:<port> to listen on for HTTP clients (default \"0.0.0.0:4161\")\n" +
+        "  -inactive-producer-timeout duration\n" +
+        "    \tduration of time a producer will remain in the active list since its last ping (default 5m0s)\n" +
+        "  -log-level value\n" +
+        "    \tset log verbosity: debug, info, warn, error, or fatal (default INFO)\n" +
+        "  -log-prefix string\n" +
+        "    \tlog message prefix (default \"[nsqlookupd] \")\n" +
+        "  -tcp-address string\n" +
+        "    \t<addr>:<port> to listen on for TCP clients (default \"0.0.0.0:4160\")\n" +
+        "  -tombstone-lifetime duration\n" +
+        "    \tduration of time a producer will remain tombstoned if registration remains (default 45s)\n" +
+        "  -verbose\n" +
+        "    \t[deprecated] has no effect, use --log-level\n" +
+        "  -version\n" +
+        "    \tprint version string\n";
+}

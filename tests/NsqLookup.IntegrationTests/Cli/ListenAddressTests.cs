@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using NsqLookup.Cli;
+
+namespace NsqLookup.IntegrationTests.Cli;
+
+public sealed class ListenAddressTests
+{
+    private static IPAddress[] Hosts(string host) => host switch
+    {
+        "localhost" => [IPAddress.IPv6Loopback, IPAddress.Loopback],
+        "v6only.example" => [IPAddress.Parse("2001:db8::1")],
+        "nothing.example" => [],
+        _ => throw new SocketException((int)SocketError.HostNotFound),
+    };
+
+    private static ListenAddress Parse(string text)
+    {
+        ListenAddress.TryParse(text, Hosts, out var result, out var error).Should().BeTrue(error);
+        return result!;
+    }
+
+    [Theory] // a wildcard binds dual-stack [::] like Go (T119)
+    [InlineData(":4160", 4160)]
+    [InlineData("0.0.0.0:4160", 4160)]
+    [InlineData("[::]:0", 0)]
+    [InlineData("0.0.0.0:", 0)]
+    public void Wildcard_binds_ipv6_any_dual_mode(string text, int port)
+    {
+        var a = Parse(text);
+        a.Text.Should().Be(text);
+        a.EndPoint.Port.Should().Be(port);
+        if (Socket.OSSupportsIPv6)
+        {
+            a.EndPoint.Address.Should().Be(IPAddress.IPv6Any);
+            a.DualMode.Should().BeTrue();
+            GoAddress.Format(a.EndPoint).Should().Be($"[::]:{port}");
+        }
+        else
+        {
+            a.EndPoint.Address.Should().Be(IPAddress.Any);
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:4160", "127.0.0.1", 4160)]
+    [InlineData("[::1]:65535", "::1", 65535)]
+    [InlineData("10.1.2.3:+80", "10.1.2.3", 80)]
+    [InlineData("localhost:4161", "127.0.0.1", 4161)]
+    [InlineData("v6only.example:1", "2001:db8::1", 1)]
+    public void Literals_and_hostnames_bind_one_address(string text, string address, int port)
+    {
+        var a = Parse(text);
+        a.EndPoint.Should().Be(new IPEndPoint(IPAddress.Parse(address), port));
+        a.DualMode.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "address 127.0.0.1: missing port in address")]
+    [InlineData("::1:4160", "address ::1:4160: too many colons in address")]
+    [InlineData("[::1]", "address [::1]: missing port in address")]
+    [InlineData("[::1:4160", "address [::1:4160: missing ']' in address")]
+    [InlineData("[::1]x:1", "address [::1]x:1: missing port in address")]
+    [InlineData("[::1]:1:2", "address [::1]:1:2: too many colons in address")]
+    [InlineData("a]:1", "address a]:1: unexpected ']' in address")]
+    [InlineData("127.0.0.1:65536", "address 65536: invalid port")]
+    [InlineData("127.0.0.1:-1", "address -1: invalid port")]
+    [InlineData("127.0.0.1:http", "lookup tcp/http: unknown port")]
+    [InlineData("nothing.example:1", "lookup nothing.example: no such host")]
+    public void Bad_addresses_give_go_style_errors(string text, string expected)
+    {
+        ListenAddress.TryParse(text, Hosts, out var result, out var error).Should().BeFalse();
+        result.Should().BeNull();
+        error.Should().Be(expected);
+    }
+
+    [Fact]
+    public void Resolver_failures_become_lookup_errors()
+    {
+        ListenAddress.TryParse("unknown.example:1", Hosts, out _, out var error).Should().BeFalse();
+        error.Should().StartWith("lookup unknown.example: ");
+    }
+
+    [Fact]
+    public void Parse_throws_format_exception_with_the_message() =>
+        FluentActions.Invoking(() => ListenAddress.Parse("nope")).Should()
+            .Throw<FormatException>().WithMessage("address nope: missing port in address");
+
+    [Fact]
+    public void Dual_mode_socket_accepts_ipv4_and_ipv6_clients()
+    {
+        if (!Socket.OSSupportsIPv6)
+            return;
+        using var listener = Parse("0.0.0.0:0").CreateSocket();
+        listener.Bind(Parse("0.0.0.0:0").EndPoint);
+        listener.Listen();
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        GoAddress.Format(listener.LocalEndPoint).Should().Be($"[::]:{port}");
+
+        using var v4 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        v4.Connect(IPAddress.Loopback, port);
+        using var accepted = listener.Accept();
+        GoAddress.Format(accepted.RemoteEndPoint).Should().StartWith("127.0.0.1:");
+    }
+}
