@@ -18,14 +18,12 @@ namespace NsqLookup;
 public sealed partial class NsqLookupApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly NsqLookupOptions _options;
-    private readonly IPEndPoint _httpBind;
+    private readonly ListenAddress _httpAddress;
 
-    private NsqLookupApp(WebApplication app, NsqLookupOptions options, IPEndPoint httpBind)
+    private NsqLookupApp(WebApplication app, ListenAddress httpAddress)
     {
         _app = app;
-        _options = options;
-        _httpBind = httpBind;
+        _httpAddress = httpAddress;
     }
 
     public RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
@@ -41,12 +39,16 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Builds the host. An address that does not parse throws <see cref="ListenFailedException"/>
+    /// (TCP checked first, as the anchor binds TCP first).</summary>
     public static NsqLookupApp Create(
         NsqLookupOptions options,
         Action<ILoggingBuilder>? configureLogging = null,
         TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var tcpAddress = ParseAddress(options.TcpAddress);
+        var httpAddress = ParseAddress(options.HttpAddress);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
 
         // Flags and the config file are the only configuration: no ASPNETCORE_URLS, appsettings or launch
@@ -54,7 +56,6 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         configureLogging?.Invoke(builder.Logging);
 
-        var httpBind = ListenAddress.Parse(options.HttpAddress);
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -63,7 +64,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             kestrel.Limits.MaxRequestHeaderCount = 10_000;
             kestrel.Limits.MaxRequestBufferSize = 2 * 1024 * 1024;
             kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
-            kestrel.Listen(httpBind, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(httpAddress.EndPoint, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
 
@@ -83,14 +84,14 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         });
         builder.Services.AddSingleton<LookupProtocolV1>();
         builder.Services.AddSingleton<TcpClientHandler>();
-        builder.Services.AddSingleton<TcpServer>();
+        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         builder.Services.AddSingleton<HttpApi>();
 
         var app = builder.Build();
         var api = app.Services.GetRequiredService<HttpApi>();
         app.Run(api.HandleAsync);
-        return new NsqLookupApp(app, options, httpBind);
+        return new NsqLookupApp(app, httpAddress);
     }
 
     /// <summary>Binds TCP, then HTTP, then serves. A bind failure throws <see cref="ListenFailedException"/>.</summary>
@@ -103,12 +104,21 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         }
         catch (IOException ex)
         {
-            throw new ListenFailedException(_options.HttpAddress, ex);
+            // Kestrel wraps the bind error: IOException → AddressInUseException → SocketException.
+            for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+            {
+                if (inner is System.Net.Sockets.SocketException socketError)
+                {
+                    throw ListenFailedException.Bind(_httpAddress.Text, socketError);
+                }
+            }
+
+            throw new ListenFailedException(_httpAddress.Text, ex.Message, ex);
         }
 
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         var bound = new Uri(addresses.Addresses.First());
-        HttpEndPoint = new IPEndPoint(_httpBind.Address, bound.Port);
+        HttpEndPoint = new IPEndPoint(_httpAddress.EndPoint.Address, bound.Port);
         Identity.HttpPort = bound.Port;
         Log.HttpListening(logger, GoAddress.Format(HttpEndPoint));
         _app.Lifetime.ApplicationStopping.Register(() => Log.HttpClosing(logger, GoAddress.Format(HttpEndPoint)));
@@ -120,6 +130,9 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static ListenAddress ParseAddress(string text) =>
+        ListenAddress.TryParse(text, out var address, out var error) ? address : throw ListenFailedException.Invalid(text, error);
 
     private static partial class Log
     {

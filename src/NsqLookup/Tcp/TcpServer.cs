@@ -12,7 +12,7 @@ namespace NsqLookup.Tcp;
 /// closes the listener, then every client (their registrations go with them), then waits for the handlers.
 /// </summary>
 internal sealed partial class TcpServer(
-    NsqLookupOptions options,
+    ListenAddress address,
     ServerIdentity identity,
     TcpClientHandler handler,
     IHostApplicationLifetime lifetime,
@@ -28,22 +28,16 @@ internal sealed partial class TcpServer(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        var endPoint = ListenAddress.Parse(options.TcpAddress);
-        var listener = new Socket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var listener = address.CreateSocket();
         try
         {
-            if (endPoint.Address.Equals(IPAddress.IPv6Any))
-            {
-                listener.DualMode = true;
-            }
-
-            listener.Bind(endPoint);
+            listener.Bind(address.EndPoint);
             listener.Listen(512);
         }
         catch (SocketException ex)
         {
             listener.Dispose();
-            throw new ListenFailedException(options.TcpAddress, ex);
+            throw ListenFailedException.Bind(address.Text, ex);
         }
 
         _listener = listener;
@@ -65,9 +59,11 @@ internal sealed partial class TcpServer(
             {
                 socket = await listener.AcceptAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException || stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (stoppingToken.IsCancellationRequested
+                || ex is OperationCanceledException or ObjectDisposedException
+                || ex is SocketException { SocketErrorCode: SocketError.OperationAborted })
             {
-                break;
+                break; // we are stopping
             }
             catch (SocketException ex) when (IsTransient(ex.SocketErrorCode))
             {
@@ -88,8 +84,9 @@ internal sealed partial class TcpServer(
             Log.Closing(logger, GoAddress.Format(LocalEndPoint));
         }
 
-        _listener?.Dispose();
+        // Stop accepting first (cancels the pending accept), then unbind, then close every client.
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        _listener?.Dispose();
         foreach (var socket in _clients.Keys)
         {
             CloseQuietly(socket);

@@ -6,7 +6,6 @@ const [lookupd, topic] = process.argv.slice(2);
 const reader = new nsq.Reader(topic, 'interop', {
   lookupdHTTPAddresses: [lookupd],
   lookupdPollInterval: 1,
-  lookupdPollJitter: 0,
 });
 reader.on('error', (err) => console.log(`error ${err.message}`));
 reader.on('nsqd_connected', (host, port) => console.log(`nsqd_connected ${host}:${port}`));
