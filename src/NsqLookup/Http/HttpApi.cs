@@ -136,7 +136,7 @@ internal sealed partial class HttpApi
             return;
         }
 
-        var elapsed = ElapsedText.Format(_time.GetElapsedTime(start));
+        var elapsed = GoDuration.Format(_time.GetElapsedTime(start));
 
         // Go logs req.URL.RequestURI(): the origin-form target as sent (path and query, never scheme or host).
         var requestUri = rawTarget.StartsWith('/') ? rawTarget : target.Path + (target.HasQuery ? "?" + target.RawQuery : "");

@@ -10,18 +10,7 @@ public static class ProcessRunner
 
     public static async Task<Result> RunAsync(string fileName, IEnumerable<string> args, string? workingDirectory, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
+        var info = StartInfo(fileName, args, workingDirectory, null);
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {fileName}");
         process.StandardInput.Close();
@@ -40,6 +29,29 @@ public static class ProcessRunner
         return new Result(process.ExitCode, await stdout, await stderr);
     }
 
+    private static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, string? workingDirectory, IDictionary<string, string>? environment)
+    {
+        var info = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
     /// <summary>A started process whose output lines are collected as they arrive.</summary>
     public sealed class Running : IAsyncDisposable
     {
@@ -48,24 +60,7 @@ public static class ProcessRunner
 
         public Running(string fileName, IEnumerable<string> args, string? workingDirectory = null, IDictionary<string, string>? environment = null)
         {
-            var info = new ProcessStartInfo(fileName)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = true,
-                UseShellExecute = false,
-                WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-            };
-            foreach (var arg in args)
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-            {
-                info.Environment[key] = value;
-            }
-
+            var info = StartInfo(fileName, args, workingDirectory, environment);
             Process = new Process { StartInfo = info };
             Process.OutputDataReceived += (_, e) => Append(_out, e.Data);
             Process.ErrorDataReceived += (_, e) => Append(_err, e.Data);
