@@ -15,6 +15,9 @@ public static partial class DaemonProcess
 
     public static ProcessRunner.Running Start(params string[] args) => new(BinaryPath, args);
 
+    /// <summary>Starts another build of the daemon (e.g. the native AOT executable).</summary>
+    public static ProcessRunner.Running StartAt(string binaryPath, params string[] args) => new(binaryPath, args);
+
     public static Task<ProcessRunner.Result> RunAsync(params string[] args) =>
         ProcessRunner.RunAsync(BinaryPath, args, null, TimeSpan.FromSeconds(30));
 
