@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Hosting.Systemd;
 using NsqLookup.Cli;
 using NsqLookup.Http;
 using NsqLookup.Protocol;
@@ -121,7 +122,24 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         HttpEndPoint = new IPEndPoint(_httpAddress.EndPoint.Address, bound.Port);
         Identity.HttpPort = bound.Port;
         Log.HttpListening(logger, GoAddress.Format(HttpEndPoint));
-        _app.Lifetime.ApplicationStopping.Register(() => Log.HttpClosing(logger, GoAddress.Format(HttpEndPoint)));
+
+        // systemd Type=notify: READY=1 once both listeners accept, STOPPING=1 when shutdown begins. Honoured
+        // whenever NOTIFY_SOCKET is set (UseSystemd() would only switch on when systemd is the parent process).
+        var notifier = new SystemdNotifier();
+        if (notifier.IsEnabled)
+        {
+            notifier.Notify(ServiceState.Ready);
+        }
+
+        _app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            if (notifier.IsEnabled)
+            {
+                notifier.Notify(ServiceState.Stopping);
+            }
+
+            Log.HttpClosing(logger, GoAddress.Format(HttpEndPoint));
+        });
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
