@@ -20,7 +20,9 @@ internal sealed class GoLogLoggerProvider(string prefix, LogLevel level, TextWri
     {
         if (category.StartsWith("NsqLookup", StringComparison.Ordinal))
             return level;
-        if (category == "Microsoft.Hosting.Lifetime")
+        // The host's own status lines ("Application started", "Hosting failed to start - …") would repeat what
+        // Program already reports in the original's words (the FATAL listen line), so they are never shown.
+        if (category is "Microsoft.Hosting.Lifetime" || category.StartsWith("Microsoft.Extensions.Hosting", StringComparison.Ordinal))
             return LogLevel.None;
         return level > LogLevel.Warning ? level : LogLevel.Warning;
     }

@@ -72,6 +72,7 @@ public sealed partial class DaemonProcessTests
         var lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines[0].Should().MatchRegex(@"^\[nsqlookupd\] .* INFO: nsqlookupd v1\.3\.0 \(built w/");
         var fatal = lines.Should().ContainSingle(l => l.Contains(" FATAL: ")).Subject;
+        lines.Should().NotContain(l => l.Contains(" ERROR: "), "the failure is reported once, as the FATAL line");
         fatal.Should().Contain("failed to instantiate nsqlookupd").And.Contain($"listen ({address}) failed");
     }
 
