@@ -83,6 +83,10 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             MaxCommandLineLength = options.MaxCommandLineLength,
             MaxIdentifyBodySize = options.MaxIdentifyBodySize,
         });
+        builder.Services.AddSingleton(new LookupProtocolLogging
+        {
+            PingLevel = options.QuietPings ? LogLevel.Debug : LogLevel.Information,
+        });
         builder.Services.AddSingleton<LookupProtocolV1>();
         builder.Services.AddSingleton<TcpClientHandler>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));

@@ -20,6 +20,12 @@ public sealed record NsqLookupOptions
 
     public string LogPrefix { get; init; } = "[nsqlookupd] ";
 
+    /// <summary><c>--log-format</c> (our addition): <see cref="Logging.LogFormat.Text"/> is the original's format.</summary>
+    public Logging.LogFormat LogFormat { get; init; } = Logging.LogFormat.Text;
+
+    /// <summary><c>--quiet-pings</c> (our addition): log each PING at DEBUG instead of INFO (spec §8 item 8).</summary>
+    public bool QuietPings { get; init; }
+
     /// <summary>Largest IDENTIFY body accepted (spec §8 item 1, deviation: safer).</summary>
     public int MaxIdentifyBodySize { get; init; } = 64 * 1024;
 

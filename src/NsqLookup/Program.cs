@@ -3,8 +3,9 @@ using NsqLookup.Logging;
 
 namespace NsqLookup;
 
-/// <summary>apps/nsqlookupd/main.go: parse flags → version → options → log the version → bind TCP, then HTTP →
-/// serve until SIGINT/SIGTERM. Exit 0 on a normal stop, 1 when a listener fails, 2 on a flag error.</summary>
+/// <summary>apps/nsqlookupd/main.go: parse flags → version → load and validate the config file → resolve options →
+/// log the version → bind TCP, then HTTP → serve until SIGINT/SIGTERM. Exit 0 on a normal stop, 1 on a config error
+/// or when a listener fails, 2 on a flag error.</summary>
 internal static class Program
 {
     public static async Task<int> Main(string[] args)
@@ -14,10 +15,14 @@ internal static class Program
             return exitCode;
         }
 
-        var options = parsed.Options;
+        if (ConfigFile.TryResolve(parsed, Console.Error, out var options) is { } configExitCode)
+        {
+            return configExitCode;
+        }
+
         if (options.LogLevel <= LogLevel.Information)
         {
-            GoLog.WriteLine(Console.Error, options.LogPrefix, LogLevel.Information, BuildInfo.VersionLine);
+            GoLog.WriteLine(Console.Error, options.LogFormat, options.LogPrefix, LogLevel.Information, BuildInfo.VersionLine);
         }
 
         NsqLookupApp app;
@@ -27,7 +32,7 @@ internal static class Program
         }
         catch (ListenFailedException ex)
         {
-            GoLog.Fatal(Console.Error, $"failed to instantiate nsqlookupd - {ex.Message}");
+            Fatal(options, $"failed to instantiate nsqlookupd - {ex.Message}");
             return 1;
         }
 
@@ -39,7 +44,7 @@ internal static class Program
             }
             catch (ListenFailedException ex)
             {
-                GoLog.Fatal(Console.Error, $"failed to instantiate nsqlookupd - {ex.Message}");
+                Fatal(options, $"failed to instantiate nsqlookupd - {ex.Message}");
                 return 1;
             }
 
@@ -47,5 +52,14 @@ internal static class Program
         }
 
         return 0;
+    }
+
+    // The original's fixed "[nsqlookupd] " FATAL line; a JSON object instead with --log-format=json.
+    private static void Fatal(NsqLookupOptions options, string message)
+    {
+        if (options.LogFormat == LogFormat.Json)
+            GoLog.WriteLine(Console.Error, LogFormat.Json, GoLog.FixedPrefix, LogLevel.Critical, message);
+        else
+            GoLog.Fatal(Console.Error, message);
     }
 }

@@ -19,8 +19,9 @@ public sealed partial class LookupProtocolV1
         [LoggerMessage(4, LogLevel.Warning, "client({Peer}) unexpected UNREGISTER category:{Category} key:{Key} subkey:{SubKey}")]
         public static partial void UnexpectedUnregister(ILogger logger, string peer, string category, string key, string subKey);
 
-        [LoggerMessage(5, LogLevel.Information, "CLIENT({Peer}): pinged (last ping {LastPing})")]
-        public static partial void Pinged(ILogger logger, string peer, string lastPing);
+        // INFO in the original; DEBUG with --quiet-pings (LookupProtocolLogging.PingLevel).
+        [LoggerMessage(EventId = 5, Message = "CLIENT({Peer}): pinged (last ping {LastPing})")]
+        public static partial void Pinged(ILogger logger, LogLevel level, string peer, string lastPing);
 
         [LoggerMessage(6, LogLevel.Error, "[{Peer}] - {Error}")]
         public static partial void ProtocolError(ILogger logger, string peer, string error);

@@ -22,8 +22,14 @@ public sealed partial class LookupProtocolV1
     private readonly ServerIdentity _identity;
     private readonly ILogger _logger;
     private readonly LookupProtocolLimits _limits;
+    private readonly LogLevel _pingLevel;
 
-    public LookupProtocolV1(RegistrationDB db, ServerIdentity identity, ILogger<LookupProtocolV1> logger, LookupProtocolLimits? limits = null)
+    public LookupProtocolV1(
+        RegistrationDB db,
+        ServerIdentity identity,
+        ILogger<LookupProtocolV1> logger,
+        LookupProtocolLimits? limits = null,
+        LookupProtocolLogging? logging = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(identity);
@@ -32,6 +38,7 @@ public sealed partial class LookupProtocolV1
         _identity = identity;
         _logger = logger;
         _limits = limits ?? new LookupProtocolLimits();
+        _pingLevel = (logging ?? new LookupProtocolLogging()).PingLevel;
     }
 
     /// <summary>
@@ -174,9 +181,9 @@ public sealed partial class LookupProtocolV1
         if (client.Peer is { } peer)
         {
             var sinceLast = _db.Touch(peer);
-            if (_logger.IsEnabled(LogLevel.Information))
+            if (_logger.IsEnabled(_pingLevel))
             {
-                Log.Pinged(_logger, client.Id, GoDuration.Format(sinceLast));
+                Log.Pinged(_logger, _pingLevel, client.Id, GoDuration.Format(sinceLast));
             }
         }
 

@@ -35,6 +35,14 @@ internal static class CommandLine
                 return null;
             }),
             new("log-prefix", false, v => { options = options with { LogPrefix = v }; return null; }),
+            new("log-format", false, v =>
+            {
+                if (!LogFormats.TryParse(v, out var format))
+                    return LogFormats.InvalidMessage(v);
+                options = options with { LogFormat = format };
+                return null;
+            }),
+            new("quiet-pings", true, v => Bool(v, b => options = options with { QuietPings = b })),
             new("config", false, v => { config = v; return null; }),
             new("version", true, v => Bool(v, b => version = b)),
             new("verbose", true, v => Bool(v, _ => { })), // deprecated, accepted, no effect

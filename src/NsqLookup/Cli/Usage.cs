@@ -2,7 +2,7 @@ namespace NsqLookup.Cli;
 
 /// <summary>
 /// What Go's <c>flag.PrintDefaults</c> prints for nsqlookupd's flag set (apps/nsqlookupd/options.go), sorted by
-/// name. The duration defaults are written in Go's form (<c>5m0s</c>, <c>45s</c>) rather than formatted here.
+/// name, plus our two additions (<c>-log-format</c>, <c>-quiet-pings</c>) in their sorted places. The duration defaults are written in Go's form (<c>5m0s</c>, <c>45s</c>) rather than formatted here.
 /// </summary>
 internal static class Usage
 {
@@ -20,10 +20,14 @@ internal static class Usage
             "    \t<addr>:<port> to listen on for HTTP clients (default \"0.0.0.0:4161\")\n" +
             "  -inactive-producer-timeout duration\n" +
             "    \tduration of time a producer will remain in the active list since its last ping (default 5m0s)\n" +
+            "  -log-format string\n" +
+            "    \tlog line format: text (the original's) or json (one object per line) (default \"text\")\n" +
             "  -log-level value\n" +
             "    \tset log verbosity: debug, info, warn, error, or fatal (default INFO)\n" +
             "  -log-prefix string\n" +
             "    \tlog message prefix (default \"[nsqlookupd] \")\n" +
+            "  -quiet-pings\n" +
+            "    \tlog each client PING at DEBUG instead of INFO\n" +
             "  -tcp-address string\n" +
             "    \t<addr>:<port> to listen on for TCP clients (default \"0.0.0.0:4160\")\n" +
             "  -tombstone-lifetime duration\n" +

@@ -28,6 +28,15 @@ internal static class GoLog
     public static void WriteLine(TextWriter output, string prefix, LogLevel level, string message, TimeProvider? time = null) =>
         Write(output, FormatLine(prefix, (time ?? TimeProvider.System).GetLocalNow(), level, message));
 
+    /// <summary>One line in <paramref name="format"/>: the text format with <paramref name="prefix"/>, or a JSON object.</summary>
+    public static void WriteLine(TextWriter output, LogFormat format, string prefix, LogLevel level, string message, TimeProvider? time = null)
+    {
+        var now = (time ?? TimeProvider.System).GetLocalNow();
+        Write(output, format == LogFormat.Json
+            ? JsonLogLine.Format(now, level, "NsqLookup", message)
+            : FormatLine(prefix, now, level, message));
+    }
+
     /// <summary><c>[nsqlookupd] &lt;ts&gt; FATAL: &lt;message&gt;</c>, for failures before the host exists (config load etc.).</summary>
     public static void Fatal(TextWriter output, string message, TimeProvider? time = null) =>
         WriteLine(output, FixedPrefix, LogLevel.Critical, message, time);

@@ -1,6 +1,6 @@
 namespace NsqLookup.Logging;
 
-internal sealed class GoLogLogger(GoLogLoggerProvider provider, LogLevel minimum) : ILogger
+internal sealed class GoLogLogger(GoLogLoggerProvider provider, string category, LogLevel minimum) : ILogger
 {
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;
@@ -19,6 +19,6 @@ internal sealed class GoLogLogger(GoLogLoggerProvider provider, LogLevel minimum
         // the line must stay one line).
         if (exception is not null)
             message = message.Length == 0 ? exception.Message : message + " - " + exception.Message;
-        provider.WriteLine(logLevel, message);
+        provider.WriteLine(logLevel, category, message);
     }
 }

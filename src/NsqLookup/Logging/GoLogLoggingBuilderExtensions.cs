@@ -23,7 +23,7 @@ internal static class GoLogLoggingBuilderExtensions
         builder.SetMinimumLevel(LogLevel.Trace);
         builder.AddFilter<GoLogLoggerProvider>(null, LogLevel.Trace);
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ILoggerProvider>(
-            new GoLogLoggerProvider(options.LogPrefix, options.LogLevel, output, time)));
+            new GoLogLoggerProvider(options.LogPrefix, options.LogLevel, output, time, options.LogFormat)));
         return builder;
     }
 }

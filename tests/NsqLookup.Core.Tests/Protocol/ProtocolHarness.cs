@@ -23,11 +23,15 @@ internal sealed class ProtocolHarness : IAsyncDisposable
     private readonly Pipe _output = new(new PipeOptions(useSynchronizationContext: false));
     private readonly CancellationTokenSource _cts = new();
 
-    public ProtocolHarness(string peer = "127.0.0.1:5555", Shared? shared = null, LookupProtocolLimits? limits = null)
+    public ProtocolHarness(
+        string peer = "127.0.0.1:5555",
+        Shared? shared = null,
+        LookupProtocolLimits? limits = null,
+        LookupProtocolLogging? logging = null)
     {
         State = shared ?? new Shared();
         Client = new ClientV1(peer);
-        var protocol = new LookupProtocolV1(State.Db, State.Identity, State.Logger, limits);
+        var protocol = new LookupProtocolV1(State.Db, State.Identity, State.Logger, limits, logging);
         Run = Task.Run(() => protocol.RunAsync(_input.Reader, _output.Writer, Client, _cts.Token));
     }
 

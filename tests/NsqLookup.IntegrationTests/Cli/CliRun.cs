@@ -23,10 +23,14 @@ internal sealed record CliRun(int? ExitCode, string Stdout, string Stderr, Comma
         "    \t<addr>:<port> to listen on for HTTP clients (default \"0.0.0.0:4161\")\n" +
         "  -inactive-producer-timeout duration\n" +
         "    \tduration of time a producer will remain in the active list since its last ping (default 5m0s)\n" +
+        "  -log-format string\n" +
+        "    \tlog line format: text (the original's) or json (one object per line) (default \"text\")\n" +
         "  -log-level value\n" +
         "    \tset log verbosity: debug, info, warn, error, or fatal (default INFO)\n" +
         "  -log-prefix string\n" +
         "    \tlog message prefix (default \"[nsqlookupd] \")\n" +
+        "  -quiet-pings\n" +
+        "    \tlog each client PING at DEBUG instead of INFO\n" +
         "  -tcp-address string\n" +
         "    \t<addr>:<port> to listen on for TCP clients (default \"0.0.0.0:4160\")\n" +
         "  -tombstone-lifetime duration\n" +
