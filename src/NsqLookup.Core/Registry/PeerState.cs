@@ -21,4 +21,12 @@ internal sealed class PeerState(int slot, PeerInfo info)
     public int Entries { get; set; }
 
     public bool Released { get; set; }
+
+    /// <summary>How many of this peer's entries carry a tombstone stamp; while zero, a <c>/nodes</c> row needs no
+    /// per-topic lookups.</summary>
+    public int Tombstoned { get; set; }
+
+    /// <summary>The topics this peer has a topic entry in, for <c>/nodes</c>; null when stale (rebuilt on the next
+    /// query, so the cost of a change is paid once, not on every poll).</summary>
+    public TopicNode[]? TopicRow { get; set; }
 }

@@ -53,7 +53,9 @@ public sealed partial class RegistrationDB
 
     /// <summary><c>/nodes</c>: every active identified peer with the topics it registered and their tombstones.
     /// One lock hold for the list of peers, then one per peer for its row (each row is consistent; so is the
-    /// anchor's, which takes a lock per producer too). Costs the peers plus their topic registrations.</summary>
+    /// anchor's, which takes a lock per producer too). A row's topics are cached per peer until its topic entries
+    /// change, and tombstone flags are looked up only for peers that have any, so a poll holds the lock O(1) per
+    /// peer; costs the peers plus their topic registrations, mostly outside the lock.</summary>
     public IReadOnlyList<NodeView> Nodes()
     {
         var now = _time.GetTimestamp();
@@ -76,6 +78,8 @@ public sealed partial class RegistrationDB
         var nodes = new List<NodeView>(peers.Length);
         foreach (var state in peers)
         {
+            TopicNode[] row;
+            bool[]? tombstones = null;
             lock (_lock)
             {
                 if (state.Released || !state.InClientKey || !IsActive(state.Info, now))
@@ -83,19 +87,24 @@ public sealed partial class RegistrationDB
                     continue;
                 }
 
-                var topics = new List<string>(state.Topics.Count);
-                var tombstones = new List<bool>(state.Topics.Count);
-                foreach (var (topic, mine) in state.Topics)
+                row = state.TopicRow ??= TopicRow(state);
+                if (state.Tombstoned > 0)
                 {
-                    if (mine.InTopicKey)
+                    tombstones = new bool[row.Length];
+                    for (var i = 0; i < row.Length; i++)
                     {
-                        topics.Add(topic.Name);
-                        tombstones.Add(IsTombstoned(topic.TopicKey!, state.Slot, now));
+                        tombstones[i] = IsTombstoned(row[i].TopicKey!, state.Slot, now);
                     }
                 }
-
-                nodes.Add(new NodeView(state.Info, topics, tombstones));
             }
+
+            var topics = new string[row.Length];
+            for (var i = 0; i < row.Length; i++)
+            {
+                topics[i] = row[i].Name;
+            }
+
+            nodes.Add(new NodeView(state.Info, topics, tombstones ?? new bool[row.Length]));
         }
 
         return nodes;
@@ -138,6 +147,20 @@ public sealed partial class RegistrationDB
 
         result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return result;
+    }
+
+    private static TopicNode[] TopicRow(PeerState state)
+    {
+        var row = new List<TopicNode>(state.Topics.Count);
+        foreach (var (topic, mine) in state.Topics)
+        {
+            if (mine.InTopicKey)
+            {
+                row.Add(topic);
+            }
+        }
+
+        return [.. row];
     }
 
     private void AddDebug(List<DebugRegistration> result, KeyNode key)

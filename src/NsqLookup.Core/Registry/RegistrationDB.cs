@@ -88,6 +88,7 @@ public sealed partial class RegistrationDB
             if (key.Registration.IsTopic)
             {
                 mine.InTopicKey = true;
+                state.TopicRow = null;
             }
             else
             {
@@ -304,7 +305,15 @@ public sealed partial class RegistrationDB
                 if (MatchesNode(_slots[slot]!.Info, node))
                 {
                     key.Tombstones ??= [];
-                    key.Tombstones[slot] = stamp;
+                    if (key.Tombstones.TryAdd(slot, stamp))
+                    {
+                        _slots[slot]!.Tombstoned++;
+                    }
+                    else
+                    {
+                        key.Tombstones[slot] = stamp;
+                    }
+
                     count++;
                 }
             }
@@ -426,13 +435,21 @@ public sealed partial class RegistrationDB
             return false;
         }
 
-        if (key.Tombstones is { } tombstones && tombstones.Remove(state.Slot) && tombstones.Count == 0)
-        {
-            key.Tombstones = null;
-        }
-
+        ForgetTombstone(key, state);
         Unlink(key, state);
         return true;
+    }
+
+    private static void ForgetTombstone(KeyNode key, PeerState state)
+    {
+        if (key.Tombstones is { } tombstones && tombstones.Remove(state.Slot))
+        {
+            state.Tombstoned--;
+            if (tombstones.Count == 0)
+            {
+                key.Tombstones = null;
+            }
+        }
     }
 
     private void Unlink(KeyNode key, PeerState state)
@@ -447,6 +464,7 @@ public sealed partial class RegistrationDB
             if (key.Registration.IsTopic)
             {
                 mine.InTopicKey = false;
+                state.TopicRow = null;
             }
             else
             {
@@ -473,7 +491,9 @@ public sealed partial class RegistrationDB
     {
         foreach (var slot in key.Slots)
         {
-            Unlink(key, _slots[slot]!);
+            var state = _slots[slot]!;
+            ForgetTombstone(key, state);
+            Unlink(key, state);
         }
 
         key.Slots.Clear();
