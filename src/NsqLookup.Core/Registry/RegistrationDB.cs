@@ -1,21 +1,38 @@
+using System.Collections.Immutable;
 using NsqLookup.Protocol;
 
 namespace NsqLookup.Registry;
 
 /// <summary>
-/// The directory: (category, key, subkey) → producers (nsqlookupd/registration_db.go). One lock guards it;
-/// every query copies its answer out. Besides the key → entries map it keeps three indexes so no operation
-/// scans the whole directory: topic names, channel names by topic, and each peer's registrations.
+/// The directory: (category, key, subkey) → producers (nsqlookupd/registration_db.go), stored so that every
+/// operation costs what its answer costs, never what the directory holds (docs/registry.md).
+/// <list type="bullet">
+/// <item>Keys are filed by topic (<see cref="TopicNode"/>); an entry is a peer slot in its key's set; each peer
+/// keeps its own entries grouped by topic (<see cref="PeerState"/>). Names are interned (<see cref="NameTable"/>).</item>
+/// <item>One lock guards all of it. Writers hold it for O(1) (REGISTER) or O(what they remove); readers hold it
+/// only to copy their answer or one bounded piece of it. Topic and channel name lists are immutable sorted sets,
+/// replaced on change, so <c>/topics</c> takes no lock and nothing is sorted on a query.</item>
+/// </list>
 /// Unlike the anchor, <c>*</c> is never a wildcard here (spec §8 item 5): every name is literal.
 /// </summary>
-public sealed class RegistrationDB
+public sealed partial class RegistrationDB
 {
+    private static readonly ImmutableSortedSet<string> NoNames = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
-    private readonly Dictionary<Registration, Dictionary<string, Producer>> _entries = [];
-    private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<string>> _channelsByTopic = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, HashSet<Registration>> _byPeer = new(StringComparer.Ordinal);
+    private readonly NameTable _names = new();
+    private readonly Dictionary<string, TopicNode> _topicNodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
+    private readonly List<PeerState?> _slots = [];
+    private readonly Stack<int> _freeSlots = new();
+    private KeyNode? _clientKey;
+
+    /// <summary>Names with a topic key (<c>/topics</c>); replaced, never mutated, so readers need no lock.</summary>
+    private ImmutableSortedSet<string> _topicNames = NoNames;
+
+    /// <summary>Names of every <see cref="TopicNode"/> (topic key or channel keys): what <c>/debug</c> walks.</summary>
+    private ImmutableSortedSet<string> _nodeNames = NoNames;
 
     public RegistrationDB(TimeProvider time, TimeSpan inactiveProducerTimeout, TimeSpan tombstoneLifetime)
     {
@@ -45,18 +62,39 @@ public sealed class RegistrationDB
         ArgumentNullException.ThrowIfNull(peer);
         lock (_lock)
         {
-            var producers = EnsureKey(r, out _);
-            if (!producers.TryAdd(peer.Id, new Producer(peer)))
+            var key = EnsureKey(r, out _);
+            if (!_peers.TryGetValue(peer.Id, out var state))
+            {
+                state = NewPeer(peer);
+            }
+
+            if (!key.Slots.Add(state.Slot))
             {
                 return false;
             }
 
-            if (!_byPeer.TryGetValue(peer.Id, out var mine))
+            state.Entries++;
+            if (key.Topic is not { } topic)
             {
-                _byPeer[peer.Id] = mine = [];
+                state.InClientKey = true;
+                return true;
             }
 
-            mine.Add(r);
+            if (!state.Topics.TryGetValue(topic, out var mine))
+            {
+                state.Topics[topic] = mine = new PeerTopic();
+            }
+
+            if (key.Registration.IsTopic)
+            {
+                mine.InTopicKey = true;
+                state.TopicRow = null;
+            }
+            else
+            {
+                mine.AddChannel(key);
+            }
+
             return true;
         }
     }
@@ -66,7 +104,13 @@ public sealed class RegistrationDB
     {
         lock (_lock)
         {
-            return RemoveProducerLocked(r, peerId);
+            if (FindKey(r) is not { } key)
+            {
+                return (false, 0);
+            }
+
+            var removed = _peers.TryGetValue(peerId, out var state) && RemoveEntry(key, state);
+            return (removed, key.Slots.Count);
         }
     }
 
@@ -75,7 +119,13 @@ public sealed class RegistrationDB
     {
         lock (_lock)
         {
-            return RemoveKeyLocked(r);
+            if (FindKey(r) is not { } key)
+            {
+                return false;
+            }
+
+            RemoveKey(key);
+            return true;
         }
     }
 
@@ -85,13 +135,17 @@ public sealed class RegistrationDB
     /// </summary>
     public bool UnregisterChannel(string topic, string channel, string peerId)
     {
-        var r = Registration.Channel(topic, channel);
         lock (_lock)
         {
-            var (removed, left) = RemoveProducerLocked(r, peerId);
-            if (left == 0 && Names.IsEphemeral(channel))
+            if (FindKey(Registration.Channel(topic, channel)) is not { } key)
             {
-                RemoveKeyLocked(r);
+                return false;
+            }
+
+            var removed = _peers.TryGetValue(peerId, out var state) && RemoveEntry(key, state);
+            if (key.Slots.Count == 0 && Names.IsEphemeral(channel))
+            {
+                RemoveKey(key);
             }
 
             return removed;
@@ -100,62 +154,98 @@ public sealed class RegistrationDB
 
     /// <summary>
     /// Topic-form UNREGISTER (spec §2.8): removes the peer from every channel key of the topic (keys stay),
-    /// then from the topic key, which goes away if it is <c>#ephemeral</c> and empty.
+    /// then from the topic key, which goes away if it is <c>#ephemeral</c> and empty. Costs this peer's
+    /// channels of that topic.
     /// </summary>
     public TopicUnregistration UnregisterTopic(string topic, string peerId)
     {
-        var r = Registration.Topic(topic);
         lock (_lock)
         {
-            var channels = new List<Registration>();
-            if (_byPeer.TryGetValue(peerId, out var mine))
+            if (!_topicNodes.TryGetValue(topic, out var node))
             {
-                foreach (var reg in mine)
+                return new TopicUnregistration([], false);
+            }
+
+            _peers.TryGetValue(peerId, out var state);
+            var channels = new List<Registration>();
+            if (state is not null && state.Topics.TryGetValue(node, out var mine))
+            {
+                foreach (var key in mine.Channels.ToArray())
                 {
-                    if (reg.IsChannel && reg.Key == topic)
-                    {
-                        channels.Add(reg);
-                    }
+                    RemoveEntry(key, state);
+                    channels.Add(key.Registration);
                 }
             }
 
-            foreach (var reg in channels)
+            var removed = false;
+            if (node.TopicKey is { } topicKey)
             {
-                RemoveProducerLocked(reg, peerId);
-            }
-
-            var (removed, left) = RemoveProducerLocked(r, peerId);
-            if (left == 0 && Names.IsEphemeral(topic))
-            {
-                RemoveKeyLocked(r);
+                removed = state is not null && RemoveEntry(topicKey, state);
+                if (topicKey.Slots.Count == 0 && Names.IsEphemeral(topic))
+                {
+                    RemoveKey(topicKey);
+                }
             }
 
             return new TopicUnregistration(channels, removed);
         }
     }
 
-    /// <summary>Disconnect cleanup (spec §2.9): removes the peer from every key it is in; keys stay.
-    /// Returns the registrations it was removed from.</summary>
+    /// <summary>Disconnect cleanup (spec §2.9): removes the peer from every key it is in; keys stay. Returns the
+    /// registrations it was removed from. Costs this peer's registrations, taken a few topics per lock hold so
+    /// a large peer leaving does not stall everyone else's REGISTER.</summary>
     public IReadOnlyList<Registration> RemovePeer(string peerId)
     {
+        const int topicsPerHold = 32;
+        PeerState? state;
+        TopicNode[] topics;
+        var removed = new List<Registration>();
         lock (_lock)
         {
-            if (!_byPeer.Remove(peerId, out var mine))
+            if (!_peers.TryGetValue(peerId, out state))
             {
                 return [];
             }
 
-            var removed = new List<Registration>(mine.Count);
-            foreach (var r in mine)
+            removed.Capacity = state.Entries;
+            if (state.InClientKey && _clientKey is { } client)
             {
-                if (_entries.TryGetValue(r, out var producers) && producers.Remove(peerId))
-                {
-                    removed.Add(r);
-                }
+                RemoveEntry(client, state);
+                removed.Add(client.Registration);
             }
 
-            return removed;
+            topics = [.. state.Topics.Keys];
         }
+
+        // A peer id is unique among live connections, so nothing adds to this peer meanwhile; a concurrent HTTP
+        // delete may remove some entries first, which the lookups below simply find gone.
+        for (var start = 0; start < topics.Length; start += topicsPerHold)
+        {
+            lock (_lock)
+            {
+                foreach (var topic in topics.AsSpan(start, Math.Min(topicsPerHold, topics.Length - start)))
+                {
+                    if (!state.Topics.TryGetValue(topic, out var mine))
+                    {
+                        continue;
+                    }
+
+                    foreach (var key in mine.Channels.ToArray())
+                    {
+                        RemoveEntry(key, state);
+                        removed.Add(key.Registration);
+                    }
+
+                    if (mine.InTopicKey && topic.TopicKey is { } topicKey)
+                    {
+                        RemoveEntry(topicKey, state);
+                        removed.Add(topicKey.Registration);
+                    }
+                }
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>IDENTIFY / PING: stamps the peer's last update with now; returns the time since the previous stamp.</summary>
@@ -172,140 +262,25 @@ public sealed class RegistrationDB
         }
     }
 
-    /// <summary>Every topic key, sorted (the anchor's order is random; sorting is allowed, §4.7).</summary>
-    public IReadOnlyList<string> Topics()
-    {
-        lock (_lock)
-        {
-            return Sorted(_topics);
-        }
-    }
-
-    /// <summary>Every channel key of the topic, sorted; empty for an unknown topic.</summary>
-    public IReadOnlyList<string> Channels(string topic)
-    {
-        lock (_lock)
-        {
-            return _channelsByTopic.TryGetValue(topic, out var set) ? Sorted(set) : [];
-        }
-    }
-
-    public bool HasRegistration(Registration r)
-    {
-        lock (_lock)
-        {
-            return _entries.ContainsKey(r);
-        }
-    }
-
-    /// <summary><c>/lookup</c>: null when the topic key does not exist; else all its channels and its producers that
-    /// are active and not tombstoned, from one consistent view.</summary>
-    public LookupResult? Lookup(string topic)
-    {
-        var now = _time.GetTimestamp();
-        lock (_lock)
-        {
-            if (!_entries.TryGetValue(Registration.Topic(topic), out var producers))
-            {
-                return null;
-            }
-
-            var channels = _channelsByTopic.TryGetValue(topic, out var set) ? Sorted(set) : [];
-            var live = new List<PeerInfo>(producers.Count);
-            foreach (var p in producers.Values)
-            {
-                if (IsActive(p.Peer, now) && !IsTombstoned(p, now))
-                {
-                    live.Add(p.Peer);
-                }
-            }
-
-            return new LookupResult(channels, live);
-        }
-    }
-
-    /// <summary><c>/nodes</c>: every active identified peer with the topics it registered and their tombstones.</summary>
-    public IReadOnlyList<NodeView> Nodes()
-    {
-        var now = _time.GetTimestamp();
-        lock (_lock)
-        {
-            if (!_entries.TryGetValue(Registration.Client, out var clients))
-            {
-                return [];
-            }
-
-            var nodes = new List<NodeView>(clients.Count);
-            foreach (var client in clients.Values)
-            {
-                var peer = client.Peer;
-                if (!IsActive(peer, now))
-                {
-                    continue;
-                }
-
-                var topics = new List<string>();
-                var tombstones = new List<bool>();
-                if (_byPeer.TryGetValue(peer.Id, out var mine))
-                {
-                    foreach (var r in mine)
-                    {
-                        if (r.IsTopic && _entries.TryGetValue(r, out var producers) && producers.TryGetValue(peer.Id, out var p))
-                        {
-                            topics.Add(r.Key);
-                            tombstones.Add(IsTombstoned(p, now));
-                        }
-                    }
-                }
-
-                nodes.Add(new NodeView(peer, topics, tombstones));
-            }
-
-            return nodes;
-        }
-    }
-
-    /// <summary><c>/debug</c>: every key with at least one entry, sorted by name, no filtering.</summary>
-    public IReadOnlyList<DebugRegistration> Debug()
-    {
-        lock (_lock)
-        {
-            var result = new List<DebugRegistration>();
-            foreach (var (r, producers) in _entries)
-            {
-                if (producers.Count == 0)
-                {
-                    continue;
-                }
-
-                var entries = new List<DebugEntry>(producers.Count);
-                foreach (var p in producers.Values)
-                {
-                    entries.Add(new DebugEntry(p.Peer, p.Peer.LastUpdateUnixNanos, p.Tombstoned, p.TombstonedAtUnixNanos));
-                }
-
-                result.Add(new DebugRegistration(r.ToString(), entries));
-            }
-
-            result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-            return result;
-        }
-    }
-
     /// <summary>HTTP <c>/topic/delete</c>: every channel key of the topic, then the topic key.</summary>
     public void DeleteTopic(string topic)
     {
         lock (_lock)
         {
-            if (_channelsByTopic.TryGetValue(topic, out var set))
+            if (!_topicNodes.TryGetValue(topic, out var node))
             {
-                foreach (var channel in set.ToArray())
-                {
-                    RemoveKeyLocked(Registration.Channel(topic, channel));
-                }
+                return;
             }
 
-            RemoveKeyLocked(Registration.Topic(topic));
+            foreach (var key in node.Channels.Values.ToArray())
+            {
+                RemoveKey(key);
+            }
+
+            if (node.TopicKey is { } topicKey)
+            {
+                RemoveKey(topicKey);
+            }
         }
     }
 
@@ -316,23 +291,29 @@ public sealed class RegistrationDB
     /// </summary>
     public int Tombstone(string topic, string node)
     {
-        var now = _time.GetTimestamp();
-        var unixNow = GoTime.UnixNanos(_time.GetUtcNow());
+        var stamp = new TombstoneStamp(_time.GetTimestamp(), GoTime.UnixNanos(_time.GetUtcNow()));
         lock (_lock)
         {
-            if (!_entries.TryGetValue(Registration.Topic(topic), out var producers))
+            if (!_topicNodes.TryGetValue(topic, out var topicNode) || topicNode.TopicKey is not { } key)
             {
                 return 0;
             }
 
             var count = 0;
-            foreach (var p in producers.Values)
+            foreach (var slot in key.Slots)
             {
-                if (MatchesNode(p.Peer, node))
+                if (MatchesNode(_slots[slot]!.Info, node))
                 {
-                    p.Tombstoned = true;
-                    p.TombstonedAtTimestamp = now;
-                    p.TombstonedAtUnixNanos = unixNow;
+                    key.Tombstones ??= [];
+                    if (key.Tombstones.TryAdd(slot, stamp))
+                    {
+                        _slots[slot]!.Tombstoned++;
+                    }
+                    else
+                    {
+                        key.Tombstones[slot] = stamp;
+                    }
+
                     count++;
                 }
             }
@@ -362,95 +343,185 @@ public sealed class RegistrationDB
             && node.EndsWith(port, StringComparison.Ordinal);
     }
 
-    private bool IsActive(PeerInfo peer, long now) =>
-        _time.GetElapsedTime(peer.LastUpdateTimestamp, now) <= InactiveProducerTimeout;
-
-    private bool IsTombstoned(Producer p, long now) =>
-        p.Tombstoned && _time.GetElapsedTime(p.TombstonedAtTimestamp, now) < TombstoneLifetime;
-
-    private static List<string> Sorted(HashSet<string> set)
+    private PeerState NewPeer(PeerInfo peer)
     {
-        var list = new List<string>(set);
-        list.Sort(StringComparer.Ordinal);
-        return list;
+        var slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _slots.Count;
+        var state = new PeerState(slot, peer);
+        if (slot == _slots.Count)
+        {
+            _slots.Add(state);
+        }
+        else
+        {
+            _slots[slot] = state;
+        }
+
+        _peers.Add(peer.Id, state);
+        return state;
     }
 
-    private Dictionary<string, Producer> EnsureKey(Registration r, out bool created)
+    private KeyNode? FindKey(Registration r)
     {
-        created = false;
-        if (_entries.TryGetValue(r, out var producers))
+        if (r.Category == Registration.ClientCategory)
         {
-            return producers;
+            return r.Key.Length == 0 && r.SubKey.Length == 0 ? _clientKey : null;
         }
 
-        producers = new Dictionary<string, Producer>(StringComparer.Ordinal);
-        _entries[r] = producers;
-        if (r.IsTopic)
+        if (!_topicNodes.TryGetValue(r.Key, out var node))
         {
-            _topics.Add(r.Key);
+            return null;
         }
-        else if (r.IsChannel)
-        {
-            if (!_channelsByTopic.TryGetValue(r.Key, out var set))
-            {
-                _channelsByTopic[r.Key] = set = new HashSet<string>(StringComparer.Ordinal);
-            }
 
-            set.Add(r.SubKey);
+        return r.Category switch
+        {
+            Registration.TopicCategory when r.SubKey.Length == 0 => node.TopicKey,
+            Registration.ChannelCategory => node.Channels.GetValueOrDefault(r.SubKey),
+            _ => null,
+        };
+    }
+
+    private KeyNode EnsureKey(Registration r, out bool created)
+    {
+        if (FindKey(r) is { } existing)
+        {
+            created = false;
+            return existing;
         }
 
         created = true;
-        return producers;
-    }
-
-    private (bool Removed, int Left) RemoveProducerLocked(Registration r, string peerId)
-    {
-        if (!_entries.TryGetValue(r, out var producers))
+        if (r.Category == Registration.ClientCategory && r.Key.Length == 0 && r.SubKey.Length == 0)
         {
-            return (false, 0);
+            return _clientKey = new KeyNode(Registration.Client, null);
         }
 
-        var removed = producers.Remove(peerId);
-        if (removed && _byPeer.TryGetValue(peerId, out var mine))
+        if (r.Category == Registration.TopicCategory && r.SubKey.Length == 0)
         {
-            mine.Remove(r);
+            var node = EnsureTopicNode(r.Key);
+            node.TopicKey = new KeyNode(Registration.Topic(node.Name), node);
+            Volatile.Write(ref _topicNames, _topicNames.Add(node.Name));
+            return node.TopicKey;
         }
 
-        return (removed, producers.Count);
+        if (r.Category == Registration.ChannelCategory)
+        {
+            var node = EnsureTopicNode(r.Key);
+            var channel = _names.Acquire(r.SubKey);
+            var key = new KeyNode(Registration.Channel(node.Name, channel), node);
+            node.Channels.Add(channel, key);
+            node.ChannelNames = node.ChannelNames.Add(channel);
+            return key;
+        }
+
+        throw new ArgumentException($"not a registration nsqlookupd keeps: {r}", nameof(r));
     }
 
-    private bool RemoveKeyLocked(Registration r)
+    private TopicNode EnsureTopicNode(string topic)
     {
-        if (!_entries.Remove(r, out var producers))
+        if (!_topicNodes.TryGetValue(topic, out var node))
+        {
+            node = new TopicNode(_names.Acquire(topic));
+            _topicNodes.Add(node.Name, node);
+            Volatile.Write(ref _nodeNames, _nodeNames.Add(node.Name));
+        }
+
+        return node;
+    }
+
+    /// <summary>Deletes one entry and unlinks it from its peer; frees the peer's slot with its last entry.</summary>
+    private bool RemoveEntry(KeyNode key, PeerState state)
+    {
+        if (!key.Slots.Remove(state.Slot))
         {
             return false;
         }
 
-        foreach (var peerId in producers.Keys)
-        {
-            if (_byPeer.TryGetValue(peerId, out var mine))
-            {
-                mine.Remove(r);
-            }
-        }
-
-        if (r.IsTopic)
-        {
-            _topics.Remove(r.Key);
-        }
-        else if (r.IsChannel && _channelsByTopic.TryGetValue(r.Key, out var set))
-        {
-            set.Remove(r.SubKey);
-            if (set.Count == 0)
-            {
-                _channelsByTopic.Remove(r.Key);
-            }
-        }
-
+        ForgetTombstone(key, state);
+        Unlink(key, state);
         return true;
     }
-}
 
-/// <summary>What a topic-form UNREGISTER removed: the channel entries (each logged as unexpected) and whether
-/// the topic entry existed.</summary>
-public sealed record TopicUnregistration(IReadOnlyList<Registration> RemovedChannels, bool RemovedTopic);
+    private static void ForgetTombstone(KeyNode key, PeerState state)
+    {
+        if (key.Tombstones is { } tombstones && tombstones.Remove(state.Slot))
+        {
+            state.Tombstoned--;
+            if (tombstones.Count == 0)
+            {
+                key.Tombstones = null;
+            }
+        }
+    }
+
+    private void Unlink(KeyNode key, PeerState state)
+    {
+        if (key.Topic is not { } topic)
+        {
+            state.InClientKey = false;
+        }
+        else
+        {
+            var mine = state.Topics[topic];
+            if (key.Registration.IsTopic)
+            {
+                mine.InTopicKey = false;
+                state.TopicRow = null;
+            }
+            else
+            {
+                mine.RemoveChannel(key);
+            }
+
+            if (mine.IsEmpty)
+            {
+                state.Topics.Remove(topic);
+            }
+        }
+
+        if (--state.Entries == 0)
+        {
+            state.Released = true;
+            _peers.Remove(state.Info.Id);
+            _slots[state.Slot] = null;
+            _freeSlots.Push(state.Slot);
+        }
+    }
+
+    /// <summary>Deletes a key with all its entries; the topic node goes when its last key does.</summary>
+    private void RemoveKey(KeyNode key)
+    {
+        foreach (var slot in key.Slots)
+        {
+            var state = _slots[slot]!;
+            ForgetTombstone(key, state);
+            Unlink(key, state);
+        }
+
+        key.Slots.Clear();
+        key.Tombstones = null;
+        if (key.Topic is not { } node)
+        {
+            _clientKey = null;
+            return;
+        }
+
+        if (key.Registration.IsTopic)
+        {
+            node.TopicKey = null;
+            Volatile.Write(ref _topicNames, _topicNames.Remove(node.Name));
+        }
+        else
+        {
+            var channel = key.Registration.SubKey;
+            node.Channels.Remove(channel);
+            node.ChannelNames = node.ChannelNames.Remove(channel);
+            _names.Release(channel);
+        }
+
+        if (node.IsEmpty)
+        {
+            _topicNodes.Remove(node.Name);
+            Volatile.Write(ref _nodeNames, _nodeNames.Remove(node.Name));
+            _names.Release(node.Name);
+        }
+    }
+}

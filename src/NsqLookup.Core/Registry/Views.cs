@@ -11,3 +11,7 @@ public sealed record DebugEntry(PeerInfo Peer, long LastUpdateUnixNanos, bool To
 
 /// <summary>One <c>/debug</c> member: <c>category:key:subkey</c> and its entries.</summary>
 public sealed record DebugRegistration(string Name, IReadOnlyList<DebugEntry> Entries);
+
+/// <summary>What a topic-form UNREGISTER removed: the channel entries (each logged as unexpected) and whether
+/// the topic entry existed.</summary>
+public sealed record TopicUnregistration(IReadOnlyList<Registration> RemovedChannels, bool RemovedTopic);

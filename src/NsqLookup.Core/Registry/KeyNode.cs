@@ -1,0 +1,19 @@
+namespace NsqLookup.Registry;
+
+/// <summary>
+/// One registration and its producer entries. An entry is just the peer's slot (see <see cref="PeerState"/>):
+/// the peer record is shared per connection, and tombstones are rare, so they live in a side table that stays
+/// null for almost every key. Guarded by the DB lock.
+/// </summary>
+internal sealed class KeyNode(Registration registration, TopicNode? topic)
+{
+    public Registration Registration { get; } = registration;
+
+    /// <summary>The topic this key is filed under; null for <c>client::</c>.</summary>
+    public TopicNode? Topic { get; } = topic;
+
+    public HashSet<int> Slots { get; } = [];
+
+    /// <summary>Slot → stamp for the entries that were ever tombstoned (topic keys only).</summary>
+    public Dictionary<int, TombstoneStamp>? Tombstones { get; set; }
+}

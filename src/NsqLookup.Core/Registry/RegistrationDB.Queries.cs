@@ -1,0 +1,192 @@
+namespace NsqLookup.Registry;
+
+/// <summary>The read side: each query holds the lock only to copy its answer, or one bounded piece of it.</summary>
+public sealed partial class RegistrationDB
+{
+    /// <summary>Every topic key, sorted (the anchor's order is random; sorting is allowed, §4.7). Lock-free: the
+    /// answer is an immutable set that is replaced whenever a topic key comes or goes, so the same instance comes
+    /// back until then (callers may cache what they derive from it by reference).</summary>
+    public IReadOnlyList<string> Topics() => Volatile.Read(ref _topicNames);
+
+    /// <summary>Every channel key of the topic, sorted; empty for an unknown topic. Immutable; O(1) under the lock.</summary>
+    public IReadOnlyList<string> Channels(string topic)
+    {
+        lock (_lock)
+        {
+            return _topicNodes.TryGetValue(topic, out var node) ? node.ChannelNames : NoNames;
+        }
+    }
+
+    public bool HasRegistration(Registration r)
+    {
+        lock (_lock)
+        {
+            return FindKey(r) is not null;
+        }
+    }
+
+    /// <summary><c>/lookup</c>: null when the topic key does not exist; else all its channels and its producers that
+    /// are active and not tombstoned, from one consistent view (spec §8 item 11). Costs that topic's producers.</summary>
+    public LookupResult? Lookup(string topic)
+    {
+        var now = _time.GetTimestamp();
+        lock (_lock)
+        {
+            if (!_topicNodes.TryGetValue(topic, out var node) || node.TopicKey is not { } key)
+            {
+                return null;
+            }
+
+            var live = new List<PeerInfo>(key.Slots.Count);
+            foreach (var slot in key.Slots)
+            {
+                var peer = _slots[slot]!.Info;
+                if (IsActive(peer, now) && !IsTombstoned(key, slot, now))
+                {
+                    live.Add(peer);
+                }
+            }
+
+            return new LookupResult(node.ChannelNames, live);
+        }
+    }
+
+    /// <summary><c>/nodes</c>: every active identified peer with the topics it registered and their tombstones.
+    /// One lock hold for the list of peers, then one per peer for its row (each row is consistent; so is the
+    /// anchor's, which takes a lock per producer too). A row's topics are cached per peer until its topic entries
+    /// change, and tombstone flags are looked up only for peers that have any, so a poll holds the lock O(1) per
+    /// peer; costs the peers plus their topic registrations, mostly outside the lock.</summary>
+    public IReadOnlyList<NodeView> Nodes()
+    {
+        var now = _time.GetTimestamp();
+        PeerState[] peers;
+        lock (_lock)
+        {
+            if (_clientKey is not { } client)
+            {
+                return [];
+            }
+
+            peers = new PeerState[client.Slots.Count];
+            var i = 0;
+            foreach (var slot in client.Slots)
+            {
+                peers[i++] = _slots[slot]!;
+            }
+        }
+
+        var nodes = new List<NodeView>(peers.Length);
+        foreach (var state in peers)
+        {
+            TopicNode[] row;
+            bool[]? tombstones = null;
+            lock (_lock)
+            {
+                if (state.Released || !state.InClientKey || !IsActive(state.Info, now))
+                {
+                    continue;
+                }
+
+                row = state.TopicRow ??= TopicRow(state);
+                if (state.Tombstoned > 0)
+                {
+                    tombstones = new bool[row.Length];
+                    for (var i = 0; i < row.Length; i++)
+                    {
+                        tombstones[i] = IsTombstoned(row[i].TopicKey!, state.Slot, now);
+                    }
+                }
+            }
+
+            var topics = new string[row.Length];
+            for (var i = 0; i < row.Length; i++)
+            {
+                topics[i] = row[i].Name;
+            }
+
+            nodes.Add(new NodeView(state.Info, topics, tombstones ?? new bool[row.Length]));
+        }
+
+        return nodes;
+    }
+
+    /// <summary><c>/debug</c>: every key with at least one entry, sorted by name, no filtering. Taken one topic
+    /// (its topic and channel keys) per lock hold: an operator's dump need not stall REGISTER for its whole length.</summary>
+    public IReadOnlyList<DebugRegistration> Debug()
+    {
+        var names = Volatile.Read(ref _nodeNames);
+        var result = new List<DebugRegistration>();
+        lock (_lock)
+        {
+            if (_clientKey is { } client)
+            {
+                AddDebug(result, client);
+            }
+        }
+
+        foreach (var name in names)
+        {
+            lock (_lock)
+            {
+                if (!_topicNodes.TryGetValue(name, out var node))
+                {
+                    continue;
+                }
+
+                if (node.TopicKey is { } topicKey)
+                {
+                    AddDebug(result, topicKey);
+                }
+
+                foreach (var key in node.Channels.Values)
+                {
+                    AddDebug(result, key);
+                }
+            }
+        }
+
+        result.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return result;
+    }
+
+    private static TopicNode[] TopicRow(PeerState state)
+    {
+        var row = new List<TopicNode>(state.Topics.Count);
+        foreach (var (topic, mine) in state.Topics)
+        {
+            if (mine.InTopicKey)
+            {
+                row.Add(topic);
+            }
+        }
+
+        return [.. row];
+    }
+
+    private void AddDebug(List<DebugRegistration> result, KeyNode key)
+    {
+        if (key.Slots.Count == 0)
+        {
+            return;
+        }
+
+        var entries = new List<DebugEntry>(key.Slots.Count);
+        foreach (var slot in key.Slots)
+        {
+            var peer = _slots[slot]!.Info;
+            TombstoneStamp stamp = default;
+            var tombstoned = key.Tombstones?.TryGetValue(slot, out stamp) == true;
+            entries.Add(new DebugEntry(peer, peer.LastUpdateUnixNanos, tombstoned, tombstoned ? stamp.UnixNanos : GoTime.ZeroUnixNanos));
+        }
+
+        result.Add(new DebugRegistration(key.Registration.ToString(), entries));
+    }
+
+    private bool IsActive(PeerInfo peer, long now) =>
+        _time.GetElapsedTime(peer.LastUpdateTimestamp, now) <= InactiveProducerTimeout;
+
+    private bool IsTombstoned(KeyNode key, int slot, long now) =>
+        key.Tombstones is { } tombstones
+        && tombstones.TryGetValue(slot, out var stamp)
+        && _time.GetElapsedTime(stamp.Timestamp, now) < TombstoneLifetime;
+}
