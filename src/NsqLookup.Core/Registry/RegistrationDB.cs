@@ -389,6 +389,13 @@ public sealed partial class RegistrationDB
         }
 
         created = true;
+        var key = CreateKey(r);
+        key.EmptySince = _time.GetTimestamp();
+        return key;
+    }
+
+    private KeyNode CreateKey(Registration r)
+    {
         if (r.Category == Registration.ClientCategory && r.Key.Length == 0 && r.SubKey.Length == 0)
         {
             return _clientKey = new KeyNode(Registration.Client, null);
@@ -433,6 +440,11 @@ public sealed partial class RegistrationDB
         if (!key.Slots.Remove(state.Slot))
         {
             return false;
+        }
+
+        if (key.Slots.Count == 0)
+        {
+            key.EmptySince = _time.GetTimestamp();
         }
 
         ForgetTombstone(key, state);
