@@ -32,5 +32,9 @@ public sealed record NsqLookupOptions
     /// <summary>Longest command line accepted, LF included (spec §8 item 2, deviation: safer).</summary>
     public int MaxCommandLineLength { get; init; } = 4096;
 
+    /// <summary>Opt-in: delete topic/channel keys left with no producer for this long; zero (default) keeps
+    /// them forever, as the original does.</summary>
+    public TimeSpan PruneEmptyKeysAfter { get; init; }
+
     public static string DefaultHostname { get; } = System.Net.Dns.GetHostName();
 }

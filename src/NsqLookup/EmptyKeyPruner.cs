@@ -1,0 +1,48 @@
+using NsqLookup.Registry;
+
+namespace NsqLookup;
+
+/// <summary>
+/// Opt-in (<c>--prune-empty-keys-after</c>, off by default): periodically deletes topic and channel keys that
+/// have had no producer for the grace period, so deleted topics stop lingering in <c>/topics</c>
+/// (upstream #1009, #1101). The original never does this, which is why the default keeps its behaviour.
+/// </summary>
+internal sealed partial class EmptyKeyPruner(
+    NsqLookupOptions options,
+    RegistrationDB db,
+    TimeProvider time,
+    ILogger<EmptyKeyPruner> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var grace = options.PruneEmptyKeysAfter;
+        if (grace <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // Check often enough that a key goes within ~1/4 of the grace period after it expires.
+        var period = TimeSpan.FromTicks(Math.Clamp(grace.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+        using var timer = new PeriodicTimer(period, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                foreach (var r in db.PruneEmptyKeys(grace))
+                {
+                    Log.Pruned(logger, r.Category, r.Key, r.SubKey);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(LogLevel.Information, "DB: pruning empty registration category:{Category} key:{Key} subkey:{SubKey}")]
+        public static partial void Pruned(ILogger logger, string category, string key, string subKey);
+    }
+}
