@@ -91,6 +91,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddSingleton<TcpClientHandler>();
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
+        builder.Services.AddNsqLookupMetrics();
         builder.Services.AddSingleton<HttpApi>();
 
         var app = builder.Build();
