@@ -92,6 +92,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         builder.Services.AddHostedService<EmptyKeyPruner>();
+        builder.Services.AddNsqLookupMetrics();
         builder.Services.AddSingleton<HttpApi>();
 
         var app = builder.Build();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using NsqLookup.Metrics;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Protocol;
@@ -23,13 +24,15 @@ public sealed partial class LookupProtocolV1
     private readonly ILogger _logger;
     private readonly LookupProtocolLimits _limits;
     private readonly LogLevel _pingLevel;
+    private readonly NsqLookupMetrics? _metrics;
 
     public LookupProtocolV1(
         RegistrationDB db,
         ServerIdentity identity,
         ILogger<LookupProtocolV1> logger,
         LookupProtocolLimits? limits = null,
-        LookupProtocolLogging? logging = null)
+        LookupProtocolLogging? logging = null,
+        NsqLookupMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(identity);
@@ -39,6 +42,7 @@ public sealed partial class LookupProtocolV1
         _logger = logger;
         _limits = limits ?? new LookupProtocolLimits();
         _pingLevel = (logging ?? new LookupProtocolLogging()).PingLevel;
+        _metrics = metrics;
     }
 
     /// <summary>
@@ -148,11 +152,13 @@ public sealed partial class LookupProtocolV1
         var name = line[tokens[0]];
         if (name.SequenceEqual("PING"u8))
         {
+            _metrics?.Command("PING");
             return Ping(client);
         }
 
         if (name.SequenceEqual("IDENTIFY"u8))
         {
+            _metrics?.Command("IDENTIFY");
             // Checked before the body is read: the body of a second IDENTIFY is never consumed.
             if (client.IsIdentified)
             {
@@ -165,11 +171,13 @@ public sealed partial class LookupProtocolV1
 
         if (name.SequenceEqual("REGISTER"u8))
         {
+            _metrics?.Command(Register);
             return RegisterCommand(client, line, tokens, count);
         }
 
         if (name.SequenceEqual("UNREGISTER"u8))
         {
+            _metrics?.Command(Unregister);
             return UnregisterCommand(client, line, tokens, count);
         }
 
@@ -364,6 +372,7 @@ public sealed partial class LookupProtocolV1
 
     private async ValueTask SendErrorAsync(PipeWriter output, ClientV1 client, ProtocolError error, CancellationToken cancellationToken)
     {
+        _metrics?.ProtocolError(error);
         var text = error.ToString();
         if (error.Detail is { } cause)
         {

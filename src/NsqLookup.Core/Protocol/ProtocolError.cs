@@ -14,10 +14,16 @@ public sealed class ProtocolError
     {
         Payload = payload;
         Detail = detail;
+        var space = Array.IndexOf(payload, (byte)' ');
+        Code = Encoding.ASCII.GetString(payload, 0, space < 0 ? payload.Length : space);
     }
 
     /// <summary>The exact frame payload.</summary>
     public byte[] Payload { get; }
+
+    /// <summary>The error code, the payload's first word (<c>E_INVALID</c>, <c>E_BAD_BODY</c>, …): one of a fixed
+    /// few, since every payload starts with a constant.</summary>
+    public string Code { get; }
 
     /// <summary>The underlying cause (the anchor's parent error), only for the log line; never sent.</summary>
     public string? Detail { get; }

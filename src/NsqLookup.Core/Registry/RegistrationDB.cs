@@ -89,10 +89,12 @@ public sealed partial class RegistrationDB
             {
                 mine.InTopicKey = true;
                 state.TopicRow = null;
+                _topicEntries++;
             }
             else
             {
                 mine.AddChannel(key);
+                _channelEntries++;
             }
 
             return true;
@@ -416,6 +418,7 @@ public sealed partial class RegistrationDB
             var key = new KeyNode(Registration.Channel(node.Name, channel), node);
             node.Channels.Add(channel, key);
             node.ChannelNames = node.ChannelNames.Add(channel);
+            _channelKeys++;
             return key;
         }
 
@@ -477,10 +480,12 @@ public sealed partial class RegistrationDB
             {
                 mine.InTopicKey = false;
                 state.TopicRow = null;
+                _topicEntries--;
             }
             else
             {
                 mine.RemoveChannel(key);
+                _channelEntries--;
             }
 
             if (mine.IsEmpty)
@@ -526,6 +531,7 @@ public sealed partial class RegistrationDB
             var channel = key.Registration.SubKey;
             node.Channels.Remove(channel);
             node.ChannelNames = node.ChannelNames.Remove(channel);
+            _channelKeys--;
             _names.Release(channel);
         }
 

@@ -15,3 +15,7 @@ public sealed record DebugRegistration(string Name, IReadOnlyList<DebugEntry> En
 /// <summary>What a topic-form UNREGISTER removed: the channel entries (each logged as unexpected) and whether
 /// the topic entry existed.</summary>
 public sealed record TopicUnregistration(IReadOnlyList<Registration> RemovedChannels, bool RemovedTopic);
+
+/// <summary>The directory's sizes for the metrics gauges (<see cref="RegistrationDB.Counts"/>): peers with at least
+/// one entry, topic and channel keys, and producer entries per category.</summary>
+public readonly record struct RegistryCounts(int Producers, int Topics, int Channels, int ClientEntries, int TopicEntries, int ChannelEntries);

@@ -18,4 +18,5 @@ internal enum ApiRoute
     TopicTombstone,
     PprofIndex,
     PprofProfile,
+    Metrics,
 }

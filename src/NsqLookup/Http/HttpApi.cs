@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using NsqLookup.Metrics;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Http;
@@ -6,19 +7,27 @@ namespace NsqLookup.Http;
 /// <summary>
 /// The HTTP API (nsqlookupd/http.go with internal/http_api): routes on the raw request target, answers in the
 /// anchor's "V1" format and writes the anchor's access-log line. The handlers live in the partial files
-/// <c>HttpApi.Queries.cs</c> (GET) and <c>HttpApi.Mutations.cs</c> (POST).
+/// <c>HttpApi.Queries.cs</c> (GET) and <c>HttpApi.Mutations.cs</c> (POST). Every request is counted and timed
+/// under its route template (<c>other</c> when no route matched exactly), after the response is written.
 /// </summary>
 internal sealed partial class HttpApi
 {
+    /// <summary>The metrics label of a request no route matched exactly (404, redirects, unparsable targets).</summary>
+    private const string OtherRoute = "other";
+
     private readonly RegistrationDB _db;
     private readonly TimeProvider _time;
     private readonly ILogger<HttpApi> _logger;
+    private readonly NsqLookupMetrics _metrics;
+    private readonly MetricsEndpoint _metricsEndpoint;
 
-    public HttpApi(RegistrationDB db, TimeProvider time, ILogger<HttpApi> logger)
+    public HttpApi(RegistrationDB db, TimeProvider time, ILogger<HttpApi> logger, NsqLookupMetrics metrics, MetricsEndpoint metricsEndpoint)
     {
         _db = db;
         _time = time;
         _logger = logger;
+        _metrics = metrics;
+        _metricsEndpoint = metricsEndpoint;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -26,23 +35,38 @@ internal sealed partial class HttpApi
         ArgumentNullException.ThrowIfNull(context);
         var start = _time.GetTimestamp();
         var response = context.Response;
+        var route = OtherRoute;
+        try
+        {
+            route = await ServeAsync(context, start).ConfigureAwait(false);
+        }
+        finally
+        {
+            _metrics.HttpRequest(route, response.StatusCode, _time.GetElapsedTime(start));
+        }
+    }
+
+    /// <summary>Answers the request; returns the route label for the metrics.</summary>
+    private async Task<string> ServeAsync(HttpContext context, long start)
+    {
+        var response = context.Response;
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         if (rawTarget == "*")
         {
             // OPTIONS * never reaches the router in Go: net/http answers it with an empty 200 itself.
             ResponseWriter.WriteOptions(response, null);
-            return;
+            return OtherRoute;
         }
 
         if (!RequestTarget.TryParse(rawTarget, out var target))
         {
             await ResponseWriter.WriteBadRequestAsync(response).ConfigureAwait(false);
-            return;
+            return OtherRoute;
         }
 
         try
         {
-            await DispatchAsync(context, rawTarget, target, start).ConfigureAwait(false);
+            return await DispatchAsync(context, rawTarget, target, start).ConfigureAwait(false);
         }
         finally
         {
@@ -54,28 +78,37 @@ internal sealed partial class HttpApi
         }
     }
 
-    private async Task DispatchAsync(HttpContext context, string rawTarget, RequestTarget target, long start)
+    private async Task<string> DispatchAsync(HttpContext context, string rawTarget, RequestTarget target, long start)
     {
         var response = context.Response;
         var method = context.Request.Method;
         var decision = Router.Resolve(method, target.Path);
+
+        // Handle, OPTIONS and 405 mean the path is exactly a route's: a bounded set of label values.
+        var route = decision.Kind is RouteDecisionKind.Handle or RouteDecisionKind.Options or RouteDecisionKind.MethodNotAllowed
+            ? target.Path
+            : OtherRoute;
         ApiResult result;
         switch (decision.Kind)
         {
             case RouteDecisionKind.Redirect:
                 var url = target.HasQuery ? decision.Location + "?" + target.RawQuery : decision.Location!;
                 await ResponseWriter.WriteRedirectAsync(response, method == HttpMethods.Get, url).ConfigureAwait(false);
-                return;
+                return route;
             case RouteDecisionKind.Options:
                 ResponseWriter.WriteOptions(response, decision.Allow);
-                return;
+                return route;
             case RouteDecisionKind.Handle when decision.Route == ApiRoute.PprofIndex:
                 await ResponseWriter.WritePprofIndexAsync(response).ConfigureAwait(false);
-                return;
+                return route;
             case RouteDecisionKind.Handle when decision.Route == ApiRoute.PprofProfile:
                 // Routed (for 405/Allow/OPTIONS parity) but there is no Go profile to serve; not access-logged.
                 await ResponseWriter.WriteV1Async(response, ApiResult.Fail(404, ApiErrors.NotFound)).ConfigureAwait(false);
-                return;
+                return route;
+            case RouteDecisionKind.Handle when decision.Route == ApiRoute.Metrics:
+                // Not in the anchor; scrapes come every few seconds, so they are not access-logged either.
+                await _metricsEndpoint.WriteAsync(context).ConfigureAwait(false);
+                return route;
             case RouteDecisionKind.Handle:
                 result = Invoke(decision.Route, target);
                 break;
@@ -97,6 +130,8 @@ internal sealed partial class HttpApi
         {
             await ResponseWriter.WriteV1Async(response, result).ConfigureAwait(false);
         }
+
+        return route;
     }
 
     private ApiResult Invoke(ApiRoute route, RequestTarget target)

@@ -35,6 +35,9 @@ internal static class Router
         ("/debug/pprof/goroutine", ApiRoute.PprofProfile, ApiRoute.None),
         ("/debug/pprof/block", ApiRoute.PprofProfile, ApiRoute.None),
         ("/debug/pprof/threadcreate", ApiRoute.PprofProfile, ApiRoute.None),
+
+        // Not in the anchor: the Prometheus scrape endpoint, GET only like the anchor's queries.
+        ("/metrics", ApiRoute.Metrics, ApiRoute.None),
     ];
 
     private static readonly Dictionary<string, (ApiRoute Get, ApiRoute Post)> Exact = BuildExact();

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
+using NsqLookup.Metrics;
 using NsqLookup.Protocol;
 
 namespace NsqLookup.Tcp;
@@ -10,7 +11,7 @@ namespace NsqLookup.Tcp;
 /// answers a wrong one with <c>E_BAD_PROTOCOL</c>, and hands the rest of the stream to
 /// <see cref="LookupProtocolV1"/>. Bytes after the magic may already be buffered; they belong to the protocol.
 /// </summary>
-internal sealed partial class TcpClientHandler(LookupProtocolV1 protocol, ILogger<TcpClientHandler> logger)
+internal sealed partial class TcpClientHandler(LookupProtocolV1 protocol, NsqLookupMetrics metrics, ILogger<TcpClientHandler> logger)
 {
     public async Task RunAsync(Socket socket)
     {
@@ -33,6 +34,7 @@ internal sealed partial class TcpClientHandler(LookupProtocolV1 protocol, ILogge
             if (!ProtocolMagic.IsV1(magic))
             {
                 Log.BadMagic(logger, peer, text);
+                metrics.ProtocolError(ProtocolError.BadProtocol);
                 FrameWriter.Write(output, ProtocolError.BadProtocol.Payload);
                 await output.FlushAsync().ConfigureAwait(false);
                 return;

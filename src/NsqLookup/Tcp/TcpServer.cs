@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using NsqLookup.Cli;
+using NsqLookup.Metrics;
 using NsqLookup.Protocol;
 
 namespace NsqLookup.Tcp;
@@ -16,6 +17,7 @@ internal sealed partial class TcpServer(
     ServerIdentity identity,
     TcpClientHandler handler,
     IHostApplicationLifetime lifetime,
+    NsqLookupMetrics metrics,
     ILogger<TcpServer> logger) : BackgroundService
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
@@ -73,6 +75,7 @@ internal sealed partial class TcpServer(
             }
 
             Configure(socket);
+            metrics.TcpConnectionOpened();
             _clients[socket] = RunClientAsync(socket);
         }
     }
@@ -121,6 +124,7 @@ internal sealed partial class TcpServer(
         {
             CloseQuietly(socket);
             _clients.TryRemove(socket, out _);
+            metrics.TcpConnectionClosed();
         }
     }
 

@@ -6,7 +6,7 @@ namespace NsqLookup.Core.Tests.Registry;
 /// <summary>
 /// Random sessions (IDENTIFY, PING, REGISTER/UNREGISTER in both forms, disconnect, the HTTP mutations, tombstones
 /// and the clock) run against the real <see cref="RegistrationDB"/> and the flat-map <see cref="RegistryModel"/>;
-/// every answer and every query (/topics, /channels, /lookup, /nodes, /debug) must agree after every step.
+/// every answer and every query (/topics, /channels, /lookup, /nodes, /debug, the metrics counts) must agree after every step.
 /// Small name pools (with <c>#ephemeral</c> names) and three connections make the interesting collisions common.
 /// </summary>
 public sealed class RegistryModelTests
@@ -163,6 +163,7 @@ public sealed class RegistryModelTests
         private void Compare(string because)
         {
             Db.Topics().Should().Equal(_model.Topics(), because);
+            Db.Counts().Should().Be(_model.Counts(), because);
             foreach (var topic in TopicPool)
             {
                 Db.Channels(topic).Should().Equal(_model.Channels(topic), because);

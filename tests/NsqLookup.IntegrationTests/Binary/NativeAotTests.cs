@@ -6,7 +6,7 @@ namespace NsqLookup.IntegrationTests.Binary;
 
 /// <summary>
 /// Publishes the daemon as one native AOT executable (the README's publish command) and checks that the
-/// native binary is the same daemon: --version, the TCP protocol, the HTTP API and a clean SIGTERM.
+/// native binary is the same daemon: --version, the TCP protocol, the HTTP API, /metrics and a clean SIGTERM.
 /// </summary>
 public sealed class NativeAotTests(ITestOutputHelper output)
 {
@@ -45,6 +45,15 @@ public sealed class NativeAotTests(ITestOutputHelper output)
                 using var httpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
                 var lookup = await httpClient.GetStringAsync($"http://127.0.0.1:{http.Port}/lookup?topic=native");
                 lookup.Should().StartWith("{\"channels\":[\"c\"],\"producers\":[{\"remote_address\":\"" + client.LocalAddress + "\"");
+
+                // The metrics pipeline (OpenTelemetry + the runtime meter) works trimmed and native too.
+                var metrics = await httpClient.GetStringAsync($"http://127.0.0.1:{http.Port}/metrics");
+                metrics.Should().Contain("nsqlookupd_producers{} 1")
+                    .And.Contain("nsqlookupd_registrations{category=\"channel\"} 1")
+                    .And.Contain("nsqlookupd_commands_total{command=\"REGISTER\"} 1")
+                    .And.Contain("nsqlookupd_http_requests_total{route=\"/lookup\",status=\"200\"} 1")
+                    .And.Contain("nsqlookupd_http_request_duration_seconds_bucket{route=\"/lookup\",le=\"+Inf\"} 1")
+                    .And.Contain("dotnet_process_memory_working_set_bytes");
             }
 
             DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);

@@ -1,0 +1,40 @@
+using NsqLookup.Http;
+using NsqLookup.Metrics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace NsqLookup;
+
+/// <summary>The metrics pipeline: our <see cref="NsqLookupMetrics"/> meter plus the runtime's own
+/// <c>System.Runtime</c> meter (CPU, working set, GC, thread pool), exported for <c>GET /metrics</c>.</summary>
+internal static class MetricsServiceCollectionExtensions
+{
+    /// <summary>The runtime's built-in meter (.NET 9+): process and GC metrics without an instrumentation package.</summary>
+    private const string RuntimeMeterName = "System.Runtime";
+
+    public static IServiceCollection AddNsqLookupMetrics(this IServiceCollection services)
+    {
+        services.AddSingleton<NsqLookupMetrics>();
+        services.AddSingleton(sp => BuildMeterProvider(sp.GetRequiredService<NsqLookupMetrics>()));
+        services.AddSingleton<MetricsEndpoint>();
+        return services;
+    }
+
+    private static MeterProvider BuildMeterProvider(NsqLookupMetrics metrics) => Sdk.CreateMeterProviderBuilder()
+        .AddMeter(NsqLookupMetrics.MeterName, RuntimeMeterName)
+
+        // Meters are matched by name, process-wide; keep to this daemon's (tests run several in one process).
+        .AddView(instrument => instrument.Meter.Name == NsqLookupMetrics.MeterName && instrument.Meter != metrics.Meter
+            ? MetricStreamConfiguration.Drop
+            : null)
+        .AddPrometheusExporter(options =>
+        {
+            // Every scrape sees the values of that moment (the default caches a scrape for 300 ms).
+            options.ScrapeResponseCacheDurationMilliseconds = 0;
+
+            // No target_info / otel_scope_* noise: Prometheus adds job and instance itself.
+            options.TargetInfoEnabled = false;
+            options.ScopeInfoEnabled = false;
+        })
+        .Build();
+}
