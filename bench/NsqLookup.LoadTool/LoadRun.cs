@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace NsqLookup.LoadTool;
+
+/// <summary>
+/// The scenarios, in order, against one lookupd: load every registration over the producer connections (time,
+/// server CPU, RSS per entry, then a check that /lookup and /nodes show it all), HTTP query load, REGISTER latency
+/// of fresh producers during /nodes load, and the time for /nodes to empty once every producer disconnects.
+/// </summary>
+internal sealed class LoadRun : IAsyncDisposable
+{
+    private readonly LoadOptions _o;
+    private readonly TextWriter _log;
+    private readonly ProcStats? _server;
+    private readonly Topology _topology;
+    private readonly HttpClient _http;
+    private readonly List<NsqdPeer> _peers = [];
+
+    public LoadRun(LoadOptions options, TextWriter log)
+    {
+        _o = options;
+        _log = log;
+        _server = options.ServerPid is int pid ? new ProcStats(pid) : null;
+        _topology = new Topology(options.Topics, options.Channels);
+        _http = new HttpClient { BaseAddress = new Uri($"http://{options.Http}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public static async Task<RunResult> RunAsync(LoadOptions options, TextWriter log, CancellationToken ct)
+    {
+        await using var run = new LoadRun(options, log);
+        return await run.RunAllAsync(ct);
+    }
+
+    public async Task<RunResult> RunAllAsync(CancellationToken ct)
+    {
+        var config = new RunConfig(_o.Tcp, _o.Http, _o.Producers, _o.Topics, _o.Channels, _o.Keys, _o.Entries,
+            _o.Duration.TotalSeconds, _o.Concurrency, _o.Client, _o.MixedProducers, _o.PingInterval.TotalSeconds, _server is not null);
+        _log.WriteLine($"config: {config}");
+        RegistrationResult? registration = null;
+        var http = new List<HttpResult>();
+        MixedResult? mixed = null;
+        DisconnectResult? disconnect = null;
+        if (_o.Scenarios.Contains("register"))
+        {
+            registration = await RegisterAllAsync(ct);
+            _log.WriteLine($"register: {registration}");
+            if (_o.Scenarios.Contains("http"))
+            {
+                foreach (var query in Queries())
+                {
+                    if (_o.Warmup > TimeSpan.Zero)
+                    {
+                        await HttpLoad.RunAsync(_o, query, null, _o.Warmup, ct);
+                    }
+
+                    var result = await HttpLoad.RunAsync(_o, query, _server, _o.Duration, ct);
+                    _log.WriteLine($"http: {result}");
+                    http.Add(result);
+                }
+            }
+
+            if (_o.Scenarios.Contains("mixed"))
+            {
+                mixed = await MixedAsync(ct);
+                _log.WriteLine($"mixed: {mixed}");
+            }
+
+            if (_o.Scenarios.Contains("disconnect"))
+            {
+                disconnect = await DisconnectAsync(ct);
+                _log.WriteLine($"disconnect: {disconnect}");
+            }
+        }
+
+        return new RunResult(config, registration, http, mixed, disconnect);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var peer in _peers)
+        {
+            await peer.DisposeAsync();
+        }
+
+        _http.Dispose();
+    }
+
+    /// <summary>The HTTP query mix: /lookup over random existing topics, a missing topic, and the listings.</summary>
+    private List<HttpQuery> Queries() =>
+    [
+        new("lookup", _topology.TopicNames.Select(t => $"/lookup?topic={t}").ToArray(), 200),
+        new("lookup-missing", ["/lookup?topic=bench-missing"], 404),
+        new("topics", ["/topics"], 200),
+        new("channels", _topology.TopicNames.Select(t => $"/channels?topic={t}").ToArray(), 200),
+        new("nodes", ["/nodes"], 200),
+    ];
+
+    private async Task<RegistrationResult> RegisterAllAsync(CancellationToken ct)
+    {
+        var rssIdle = _server?.RssBytes();
+        for (var i = 0; i < _o.Producers; i++)
+        {
+            _peers.Add(await NsqdPeer.ConnectAsync(_o.TcpEndPoint, ct));
+        }
+
+        await Task.WhenAll(_peers.Select((p, i) =>
+            p.IdentifyAsync(NsqdPeer.IdentifyBody(Topology.BroadcastAddress("nsqd", i), 4150, 4151))));
+        foreach (var peer in _peers)
+        {
+            peer.StartPinging(_o.PingInterval);
+        }
+
+        var rssConnected = _server?.RssBytes();
+        var cpuBefore = _server?.CpuMicros();
+        var latencies = _peers.Select(_ => new Latencies()).ToArray();
+        var errors = new long[_peers.Count];
+        var start = Stopwatch.GetTimestamp();
+        await Task.WhenAll(_peers.Select((peer, i) => Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var topic in _topology.Topics)
+                {
+                    latencies[i].Add(await peer.RegisterAsync(topic, null));
+                    foreach (var channel in _topology.Channels)
+                    {
+                        latencies[i].Add(await peer.RegisterAsync(topic, channel));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or TimeoutException or InvalidDataException)
+            {
+                errors[i]++; // nsqd would drop this connection; the rest of its REGISTERs are lost
+                _log.WriteLine($"producer {i}: {ex.Message}");
+            }
+        }, ct)));
+        var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpuAfter = _server?.CpuMicros();
+        await Task.Delay(_o.Settle, ct);
+        var rssLoaded = _server?.RssBytes();
+
+        var registers = latencies.Sum(l => (long)l.Count);
+        var (visible, full) = await VerifyLookupAsync(ct);
+        return new RegistrationResult(
+            registers,
+            seconds,
+            registers / seconds,
+            Latencies.Summarize(latencies),
+            errors.Sum(),
+            _server is null ? null : (cpuAfter!.Value - cpuBefore!.Value) / registers,
+            rssIdle,
+            rssConnected,
+            rssLoaded,
+            _server is null ? null : (double)(rssLoaded!.Value - rssIdle!.Value) / _o.Entries,
+            visible,
+            full,
+            await CountNodesAsync(ct));
+    }
+
+    /// <summary>How many topics /lookup knows, and how many list every producer and every channel.</summary>
+    private async Task<(int Visible, int Full)> VerifyLookupAsync(CancellationToken ct)
+    {
+        int visible = 0, full = 0;
+        foreach (var topic in _topology.TopicNames)
+        {
+            using var response = await _http.GetAsync($"/lookup?topic={topic}", ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                continue;
+            }
+
+            visible++;
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStreamAsync(ct));
+            if (json.RootElement.GetProperty("producers").GetArrayLength() == _o.Producers &&
+                json.RootElement.GetProperty("channels").GetArrayLength() == _o.Channels)
+            {
+                full++;
+            }
+        }
+
+        return (visible, full);
+    }
+
+    private async Task<int> CountNodesAsync(CancellationToken ct)
+    {
+        using var json = await _http.GetFromJsonAsync<JsonDocument>("/nodes", ct);
+        return json!.RootElement.GetProperty("producers").GetArrayLength();
+    }
+
+    /// <summary>Fresh producers register topics (each REGISTER t then REGISTER t c0, paced like runtime topic
+    /// creation) while the HTTP workers hammer /nodes; then they disconnect.</summary>
+    private async Task<MixedResult> MixedAsync(CancellationToken ct)
+    {
+        var nodes = HttpLoad.RunAsync(_o, new HttpQuery("nodes-during-register", ["/nodes"], 200), null, _o.Duration, ct);
+        var latencies = Enumerable.Range(0, _o.MixedProducers).Select(_ => new Latencies()).ToArray();
+        var errors = new long[_o.MixedProducers];
+        var start = Stopwatch.GetTimestamp();
+        var registering = _o.Duration - TimeSpan.FromMilliseconds(Math.Min(500, _o.Duration.TotalMilliseconds / 4));
+        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, _o.Duration.TotalMilliseconds / 10)), ct); // let /nodes load build up
+        await Task.WhenAll(Enumerable.Range(0, _o.MixedProducers).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await using var peer = await NsqdPeer.ConnectAsync(_o.TcpEndPoint, ct);
+                await peer.IdentifyAsync(NsqdPeer.IdentifyBody(Topology.BroadcastAddress("fresh", i), 4150, 4151));
+                var channel = "c0"u8.ToArray();
+                for (var j = 0; Stopwatch.GetElapsedTime(start) < registering; j++)
+                {
+                    var topic = System.Text.Encoding.ASCII.GetBytes($"bench-fresh{i:D3}-t{j:D5}");
+                    latencies[i].Add(await peer.RegisterAsync(topic, null));
+                    latencies[i].Add(await peer.RegisterAsync(topic, channel));
+                    await Task.Delay(_o.MixedInterval, ct);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or TimeoutException or InvalidDataException or System.Net.Sockets.SocketException)
+            {
+                errors[i]++;
+                _log.WriteLine($"fresh producer {i}: {ex.Message}");
+            }
+        }, ct)));
+        return new MixedResult(Latencies.Summarize(latencies), errors.Sum(), await nodes);
+    }
+
+    /// <summary>Closes every producer connection at once (nsqd shutdown: no UNREGISTER) and polls /nodes until
+    /// it is empty.</summary>
+    private async Task<DisconnectResult> DisconnectAsync(CancellationToken ct)
+    {
+        var before = await CountNodesAsync(ct);
+        var start = Stopwatch.GetTimestamp();
+        foreach (var peer in _peers)
+        {
+            peer.Close();
+        }
+
+        var polls = 0;
+        while (Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(10))
+        {
+            polls++;
+            if (await CountNodesAsync(ct) == 0)
+            {
+                return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, polls, true);
+            }
+        }
+
+        return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, polls, false);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace NsqLookup.LoadTool;
+
+/// <summary>Medians over several runs as the Markdown of <c>bench/RESULTS.md</c>, next to the issue's targets.</summary>
+internal static class Report
+{
+    public static int Run(string[] args, TextWriter output)
+    {
+        string? commit = null, outPath = null;
+        var runs = new List<RunResult>();
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--commit=", StringComparison.Ordinal))
+            {
+                commit = arg["--commit=".Length..];
+            }
+            else if (arg.StartsWith("--out=", StringComparison.Ordinal))
+            {
+                outPath = arg["--out=".Length..];
+            }
+            else
+            {
+                runs.Add(JsonSerializer.Deserialize(File.ReadAllText(arg), ResultsJsonContext.Default.RunResult)
+                    ?? throw new ArgumentException($"{arg}: empty"));
+            }
+        }
+
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException("report needs at least one run JSON file");
+        }
+
+        var markdown = Markdown(runs, commit, machine: true);
+        if (outPath is null)
+        {
+            output.Write(markdown);
+        }
+        else
+        {
+            File.WriteAllText(outPath, markdown);
+        }
+
+        return 0;
+    }
+
+    public static string Markdown(IReadOnlyList<RunResult> runs, string? commit, bool machine)
+    {
+        var c = runs[0].Config;
+        var md = new StringBuilder();
+        void Line(string s = "") => md.Append(s).Append('\n');
+        string Med(Func<RunResult, double?> f, string format = "0.##")
+        {
+            var values = runs.Select(f).OfType<double>().Order().ToArray();
+            return values.Length == 0 ? "n/a" : values[values.Length / 2].ToString(format, CultureInfo.InvariantCulture);
+        }
+
+        string Verdict(Func<RunResult, double?> f, Func<double, bool> ok)
+        {
+            var values = runs.Select(f).OfType<double>().Order().ToArray();
+            return values.Length == 0 ? "n/a" : ok(values[values.Length / 2]) ? "met" : "**missed**";
+        }
+
+        if (machine)
+        {
+            Line("# Benchmark results");
+            Line();
+            Line($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+            Line($"- commit measured: `{commit ?? "unknown"}`");
+            Line($"- machine: {Environment.ProcessorCount} cores (`nproc`), {CpuModel()}, {Environment.OSVersion}, .NET {Environment.Version}");
+            Line("- daemon pinned to core 1 (`taskset -c 1`), load tool to core 0; `--log-level=warn`; Release build");
+            Line($"- {runs.Count} runs, each on a fresh daemon; every number is the **median over runs** (per-run values in the JSON next to this file)");
+            Line();
+        }
+
+        Line($"Load: {c.Producers} producers × {c.Topics} topics × {c.Channels} channels = {c.Keys:N0} keys, {c.Entries:N0} producer entries; " +
+             $"HTTP scenarios {c.DurationSeconds:0.#} s each at concurrency {c.Concurrency} ({c.Client} client); PING every {c.PingIntervalSeconds:0.#} s.");
+        Line();
+        Line("| scenario | req/s | p50 ms | p99 ms | max ms | server CPU µs/op | errors |");
+        Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var name in runs[0].Http.Select(h => h.Name))
+        {
+            HttpResult? H(RunResult r) => r.Http.FirstOrDefault(h => h.Name == name);
+            Line($"| `{name}` | {Med(r => H(r)?.RequestsPerSecond, "0")} | {Med(r => H(r)?.Latency.P50Ms, "0.###")} | " +
+                 $"{Med(r => H(r)?.Latency.P99Ms, "0.###")} | {Med(r => H(r)?.Latency.MaxMs, "0.###")} | " +
+                 $"{Med(r => H(r)?.ServerCpuMicrosPerRequest, "0.#")} | {Med(r => H(r)?.Errors, "0")} |");
+        }
+
+        Line();
+        Line("| measurement | median | target | verdict |");
+        Line("| --- | ---: | --- | --- |");
+        double? Http(RunResult r, string name, Func<HttpResult, double?> f) => r.Http.FirstOrDefault(h => h.Name == name) is { } h ? f(h) : null;
+        Line($"| `/lookup` req/s | {Med(r => Http(r, "lookup", h => h.RequestsPerSecond), "0")} | ≥ 30,000 | {Verdict(r => Http(r, "lookup", h => h.RequestsPerSecond), v => v >= 30_000)} |");
+        Line($"| `/lookup` p99 | {Med(r => Http(r, "lookup", h => h.Latency.P99Ms), "0.###")} ms | ≤ 5 ms | {Verdict(r => Http(r, "lookup", h => h.Latency.P99Ms), v => v <= 5)} |");
+        Line($"| `/topics` req/s | {Med(r => Http(r, "topics", h => h.RequestsPerSecond), "0")} | ≥ 20,000 | {Verdict(r => Http(r, "topics", h => h.RequestsPerSecond), v => v >= 20_000)} |");
+        Line($"| `/nodes` per request (p50) | {Med(r => Http(r, "nodes", h => h.Latency.P50Ms), "0.##")} ms | ≤ 20 ms | {Verdict(r => Http(r, "nodes", h => h.Latency.P50Ms), v => v <= 20)} |");
+        Line($"| `/nodes` server CPU per request | {Med(r => Http(r, "nodes", h => h.ServerCpuMicrosPerRequest / 1000), "0.##")} ms | ≤ 20 ms | {Verdict(r => Http(r, "nodes", h => h.ServerCpuMicrosPerRequest / 1000), v => v <= 20)} |");
+        Line($"| load {c.Producers * (long)c.Topics * (1 + c.Channels):N0} REGISTERs over {c.Producers} connections | {Med(r => r.Registration?.Seconds, "0.##")} s | ≤ 10 s | {Verdict(r => r.Registration?.Seconds, v => v <= 10)} |");
+        Line($"| REGISTER p99 while `/nodes` runs flat out | {Med(r => r.Mixed?.Register.P99Ms, "0.###")} ms | ≤ 5 ms | {Verdict(r => r.Mixed?.Register.P99Ms, v => v <= 5)} |");
+        Line($"| all producers gone from `/nodes` after disconnect | {Med(r => r.Disconnect?.Milliseconds, "0.#")} ms | ≤ 100 ms | {Verdict(r => r.Disconnect?.Milliseconds, v => v <= 100)} |");
+        Line($"| memory per producer entry | {Med(r => r.Registration?.BytesPerEntry, "0")} B | ≤ 100 B | {Verdict(r => r.Registration?.BytesPerEntry, v => v <= 100)} |");
+        Line();
+        Line("Details (medians):");
+        Line();
+        Line($"- registration load: {Med(r => r.Registration?.RegistersPerSecond, "0")} REGISTER/s; round trip p50 {Med(r => r.Registration?.RoundTrip.P50Ms, "0.###")} ms, " +
+             $"p99 {Med(r => r.Registration?.RoundTrip.P99Ms, "0.###")} ms, max {Med(r => r.Registration?.RoundTrip.MaxMs, "0.###")} ms; " +
+             $"server CPU {Med(r => r.Registration?.ServerCpuMicrosPerRegister, "0.#")} µs per REGISTER; errors {Med(r => r.Registration?.Errors, "0")}; " +
+             $"after loading, /lookup showed {Med(r => r.Registration?.TopicsFullyRegistered, "0")} of {c.Topics} topics with every producer and channel, /nodes {Med(r => r.Registration?.NodesVisible, "0")} producers");
+        Line($"- server RSS: idle {Med(r => r.Registration?.RssIdleBytes / 1048576.0, "0.#")} MiB, {c.Producers} producers identified {Med(r => r.Registration?.RssConnectedBytes / 1048576.0, "0.#")} MiB, " +
+             $"loaded {Med(r => r.Registration?.RssLoadedBytes / 1048576.0, "0.#")} MiB; bytes per entry = (loaded − idle) / {c.Entries:N0} entries " +
+             $"(connection buffers included; from the identified baseline: {Med(r => (r.Registration?.RssLoadedBytes - r.Registration?.RssConnectedBytes) / (double)c.Entries, "0")} B)");
+        Line($"- mixed: {Med(r => r.Mixed?.Register.Count, "0")} REGISTERs from {c.MixedProducers} fresh producers, p50 {Med(r => r.Mixed?.Register.P50Ms, "0.###")} ms, " +
+             $"max {Med(r => r.Mixed?.Register.MaxMs, "0.###")} ms, errors {Med(r => r.Mixed?.RegisterErrors, "0")}; meanwhile `/nodes` ran at {Med(r => r.Mixed?.Nodes.RequestsPerSecond, "0")} req/s, " +
+             $"p99 {Med(r => r.Mixed?.Nodes.Latency.P99Ms, "0.##")} ms");
+        Line($"- disconnect: {Med(r => r.Disconnect?.ProducersBefore, "0")} producers before; `/nodes` polled back to back ({Med(r => r.Disconnect?.Polls, "0")} polls), " +
+             "so the figure includes up to one `/nodes` round trip of resolution");
+        return md.ToString();
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line is null ? "unknown CPU" : line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return "unknown CPU";
+        }
+    }
+}
