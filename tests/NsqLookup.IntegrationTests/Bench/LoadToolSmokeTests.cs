@@ -1,0 +1,61 @@
+using NsqLookup.IntegrationTests.Infrastructure;
+using NsqLookup.LoadTool;
+using Xunit.Abstractions;
+
+namespace NsqLookup.IntegrationTests.Bench;
+
+/// <summary>
+/// CI's only run of the load tool (bench/NsqLookup.LoadTool): every scenario, in process, in a tiny configuration
+/// against the in-process daemon, checking that the numbers it reports are sane. The real measurement is
+/// bench/run.sh.
+/// </summary>
+public sealed class LoadToolSmokeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Load_tool_runs_every_scenario_and_reports_sane_numbers()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+        var options = LoadOptions.Parse([
+            $"--tcp=127.0.0.1:{daemon.TcpEndPoint.Port}",
+            $"--http=127.0.0.1:{daemon.HttpPort}",
+            "--producers=3", "--topics=10", "--channels=2",
+            "--ping-interval=200ms", "--duration=200ms", "--warmup=0s", "--concurrency=2",
+            "--mixed-producers=2", "--settle=0s",
+            $"--server-pid={Environment.ProcessId}", // the daemon runs in this process
+        ]);
+        using var log = new StringWriter();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var result = await LoadRun.RunAsync(options, log, timeout.Token);
+        output.WriteLine(log.ToString());
+        output.WriteLine(Report.Markdown([result], commit: null, machine: false));
+
+        var registration = result.Registration!;
+        registration.Registers.Should().Be(3 * 10 * (1 + 2));
+        registration.Errors.Should().Be(0);
+        registration.TopicsVisible.Should().Be(10);
+        registration.TopicsFullyRegistered.Should().Be(10, "every topic lists all 3 producers and both channels");
+        registration.NodesVisible.Should().Be(3);
+        registration.RegistersPerSecond.Should().BePositive();
+        registration.RssLoadedBytes.Should().BePositive();
+
+        result.Http.Select(h => h.Name).Should().Equal("lookup", "lookup-missing", "topics", "channels", "nodes");
+        foreach (var http in result.Http)
+        {
+            http.Errors.Should().Be(0, http.Name);
+            http.Requests.Should().BePositive(http.Name);
+            http.RequestsPerSecond.Should().BePositive(http.Name);
+            http.Latency.P50Ms.Should().BePositive(http.Name);
+            http.Latency.P99Ms.Should().BeGreaterThanOrEqualTo(http.Latency.P50Ms, http.Name);
+            http.Latency.MaxMs.Should().BeGreaterThanOrEqualTo(http.Latency.P99Ms, http.Name);
+            http.ServerCpuMicrosPerRequest.Should().BeGreaterThanOrEqualTo(0, http.Name);
+            http.RssBytes.Should().BePositive(http.Name);
+        }
+
+        result.Mixed!.Register.Count.Should().BePositive();
+        result.Mixed.RegisterErrors.Should().Be(0);
+        result.Mixed.Nodes.Errors.Should().Be(0);
+        result.Disconnect!.ProducersBefore.Should().Be(3);
+        result.Disconnect.Emptied.Should().BeTrue();
+    }
+}
