@@ -4,8 +4,9 @@ using System.Net.Sockets;
 
 namespace NsqLookup.LoadTool;
 
-/// <summary>A query kind: the paths to pick from at random for each request, and the status each must get.</summary>
-internal sealed record HttpQuery(string Name, IReadOnlyList<string> Paths, int ExpectedStatus);
+/// <summary>A query kind: the paths to pick from at random for each request, the status each must get, and the
+/// number of workers when it is not the run's <c>--concurrency</c>.</summary>
+internal sealed record HttpQuery(string Name, IReadOnlyList<string> Paths, int ExpectedStatus, int? Concurrency = null);
 
 /// <summary>Fixed concurrency for a fixed time: each worker owns one keep-alive connection and sends its next
 /// request as soon as the previous answer is read (closed loop), recording every latency.</summary>
@@ -13,7 +14,7 @@ internal static class HttpLoad
 {
     public static async Task<HttpResult> RunAsync(LoadOptions o, HttpQuery query, ProcStats? server, TimeSpan duration, CancellationToken ct)
     {
-        var workers = new Worker[o.Concurrency];
+        var workers = new Worker[query.Concurrency ?? o.Concurrency];
         for (var i = 0; i < workers.Length; i++)
         {
             workers[i] = new Worker(o, query, seed: i);
@@ -31,6 +32,7 @@ internal static class HttpLoad
         var requests = workers.Sum(w => (long)w.Latencies.Count);
         return new HttpResult(
             query.Name,
+            workers.Length,
             requests,
             seconds,
             requests / seconds,

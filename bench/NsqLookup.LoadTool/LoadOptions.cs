@@ -8,7 +8,7 @@ internal sealed record LoadOptions
 {
     public const string Usage = """
         usage: nsqlookup-load [flags]            run the scenarios against a running nsqlookupd
-               nsqlookup-load report [--commit=SHA] [--out=FILE] RUN.json...   medians of several runs as Markdown
+               nsqlookup-load report [--commit=SHA] [--no-header] [--out=FILE] RUN.json...   medians as Markdown
 
           --tcp=HOST:PORT           lookupd TCP address (default 127.0.0.1:4160)
           --http=HOST:PORT          lookupd HTTP address (default 127.0.0.1:4161)
@@ -16,6 +16,8 @@ internal sealed record LoadOptions
           --topics=N                topics per producer (default 1000)
           --channels=N              channels per topic (default 5)
           --ping-interval=DUR       nsqd heartbeat (default 15s)
+          --coalesce-writes=BOOL    one write per command instead of nsqd's one write per piece (default false;
+                                    for comparison only, real nsqd does not do this)
           --duration=DUR            length of each HTTP scenario (default 5s)
           --warmup=DUR              unrecorded load before each HTTP scenario, for the server's JIT (default 1s)
           --concurrency=N           HTTP workers, one keep-alive connection each (default 16)
@@ -41,6 +43,8 @@ internal sealed record LoadOptions
     public int Channels { get; init; } = 5;
 
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    public bool CoalesceWrites { get; init; }
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -92,6 +96,7 @@ internal sealed record LoadOptions
                 "topics" => o with { Topics = Positive(value) },
                 "channels" => o with { Channels = int.Parse(value, CultureInfo.InvariantCulture) },
                 "ping-interval" => o with { PingInterval = ParseDuration(value) },
+                "coalesce-writes" => o with { CoalesceWrites = bool.Parse(value) },
                 "duration" => o with { Duration = ParseDuration(value) },
                 "warmup" => o with { Warmup = ParseDuration(value) },
                 "concurrency" => o with { Concurrency = Positive(value) },

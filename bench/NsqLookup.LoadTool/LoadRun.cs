@@ -36,7 +36,7 @@ internal sealed class LoadRun : IAsyncDisposable
     public async Task<RunResult> RunAllAsync(CancellationToken ct)
     {
         var config = new RunConfig(_o.Tcp, _o.Http, _o.Producers, _o.Topics, _o.Channels, _o.Keys, _o.Entries,
-            _o.Duration.TotalSeconds, _o.Concurrency, _o.Client, _o.MixedProducers, _o.PingInterval.TotalSeconds, _server is not null);
+            _o.Duration.TotalSeconds, _o.Concurrency, _o.Client, _o.MixedProducers, _o.PingInterval.TotalSeconds, _o.CoalesceWrites, _server is not null);
         _log.WriteLine($"config: {config}");
         RegistrationResult? registration = null;
         var http = new List<HttpResult>();
@@ -95,6 +95,7 @@ internal sealed class LoadRun : IAsyncDisposable
         new("topics", ["/topics"], 200),
         new("channels", _topology.TopicNames.Select(t => $"/channels?topic={t}").ToArray(), 200),
         new("nodes", ["/nodes"], 200),
+        new("nodes-single", ["/nodes"], 200, Concurrency: 1), // what one nsqadmin page load waits for
     ];
 
     private async Task<RegistrationResult> RegisterAllAsync(CancellationToken ct)
@@ -102,7 +103,7 @@ internal sealed class LoadRun : IAsyncDisposable
         var rssIdle = _server?.RssBytes();
         for (var i = 0; i < _o.Producers; i++)
         {
-            _peers.Add(await NsqdPeer.ConnectAsync(_o.TcpEndPoint, ct));
+            _peers.Add(await NsqdPeer.ConnectAsync(_o.TcpEndPoint, _o.CoalesceWrites, ct));
         }
 
         await Task.WhenAll(_peers.Select((p, i) =>
@@ -203,7 +204,7 @@ internal sealed class LoadRun : IAsyncDisposable
         {
             try
             {
-                await using var peer = await NsqdPeer.ConnectAsync(_o.TcpEndPoint, ct);
+                await using var peer = await NsqdPeer.ConnectAsync(_o.TcpEndPoint, _o.CoalesceWrites, ct);
                 await peer.IdentifyAsync(NsqdPeer.IdentifyBody(Topology.BroadcastAddress("fresh", i), 4150, 4151));
                 var channel = "c0"u8.ToArray();
                 for (var j = 0; Stopwatch.GetElapsedTime(start) < registering; j++)
@@ -227,6 +228,12 @@ internal sealed class LoadRun : IAsyncDisposable
     /// it is empty.</summary>
     private async Task<DisconnectResult> DisconnectAsync(CancellationToken ct)
     {
+        var dropped = _peers.Where(p => p.Failure is not null).ToList();
+        foreach (var failure in dropped.GroupBy(p => p.Failure))
+        {
+            _log.WriteLine($"{failure.Count()} producer connection(s) failed before the disconnect: {failure.Key}");
+        }
+
         var before = await CountNodesAsync(ct);
         var start = Stopwatch.GetTimestamp();
         foreach (var peer in _peers)
@@ -240,10 +247,10 @@ internal sealed class LoadRun : IAsyncDisposable
             polls++;
             if (await CountNodesAsync(ct) == 0)
             {
-                return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, polls, true);
+                return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, polls, true, dropped.Count);
             }
         }
 
-        return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, polls, false);
+        return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, polls, false, dropped.Count);
     }
 }

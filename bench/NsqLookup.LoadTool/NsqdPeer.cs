@@ -33,12 +33,20 @@ internal sealed class NsqdPeer : IAsyncDisposable
     private CancellationTokenSource _deadline = new();
     private Task _pinger = Task.CompletedTask;
 
-    private NsqdPeer(Socket socket) => _socket = socket;
+    private readonly bool _coalesce;
+
+    private NsqdPeer(Socket socket, bool coalesce)
+    {
+        _socket = socket;
+        _coalesce = coalesce;
+    }
 
     /// <summary>Set once a read or write missed its deadline or failed; nsqd then drops the connection.</summary>
     public string? Failure { get; private set; }
 
-    public static async Task<NsqdPeer> ConnectAsync(EndPoint lookupd, CancellationToken ct)
+    /// <param name="coalesce">Send each command in one write instead of nsqd's one write per piece (for comparison
+    /// only: it is not what nsqd does).</param>
+    public static async Task<NsqdPeer> ConnectAsync(EndPoint lookupd, bool coalesce, CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var dial = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -53,7 +61,7 @@ internal sealed class NsqdPeer : IAsyncDisposable
             throw;
         }
 
-        return new NsqdPeer(socket);
+        return new NsqdPeer(socket, coalesce);
     }
 
     /// <summary>The IDENTIFY body nsqd HEAD sends: keys sorted, topology keys present even when empty.</summary>
@@ -168,9 +176,16 @@ internal sealed class NsqdPeer : IAsyncDisposable
 
     private async Task<ReadOnlyMemory<byte>> RoundTripAsync(byte[][] pieces)
     {
-        foreach (var piece in pieces)
+        if (_coalesce)
         {
-            await WriteAsync(piece);
+            await WriteAsync(pieces.SelectMany(p => p).ToArray());
+        }
+        else
+        {
+            foreach (var piece in pieces)
+            {
+                await WriteAsync(piece);
+            }
         }
 
         await ReadExactlyAsync(_header);

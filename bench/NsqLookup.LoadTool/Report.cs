@@ -10,12 +10,17 @@ internal static class Report
     public static int Run(string[] args, TextWriter output)
     {
         string? commit = null, outPath = null;
+        var header = true;
         var runs = new List<RunResult>();
         foreach (var arg in args)
         {
             if (arg.StartsWith("--commit=", StringComparison.Ordinal))
             {
                 commit = arg["--commit=".Length..];
+            }
+            else if (arg == "--no-header")
+            {
+                header = false;
             }
             else if (arg.StartsWith("--out=", StringComparison.Ordinal))
             {
@@ -33,7 +38,7 @@ internal static class Report
             throw new ArgumentException("report needs at least one run JSON file");
         }
 
-        var markdown = Markdown(runs, commit, machine: true);
+        var markdown = Markdown(runs, commit, machine: header);
         if (outPath is null)
         {
             output.Write(markdown);
@@ -50,7 +55,15 @@ internal static class Report
     {
         var c = runs[0].Config;
         var md = new StringBuilder();
-        void Line(string s = "") => md.Append(s).Append('\n');
+        void Line(string s = "")
+        {
+            // A measurement the runs did not make (scenario not run, no --server-pid) is left out, not shown as n/a.
+            if (!(s.StartsWith("| ", StringComparison.Ordinal) || s.StartsWith("- ", StringComparison.Ordinal)) || !s.Contains("n/a", StringComparison.Ordinal))
+            {
+                md.Append(s).Append('\n');
+            }
+        }
+
         string Med(Func<RunResult, double?> f, string format = "0.##")
         {
             var values = runs.Select(f).OfType<double>().Order().ToArray();
@@ -76,16 +89,21 @@ internal static class Report
         }
 
         Line($"Load: {c.Producers} producers × {c.Topics} topics × {c.Channels} channels = {c.Keys:N0} keys, {c.Entries:N0} producer entries; " +
-             $"HTTP scenarios {c.DurationSeconds:0.#} s each at concurrency {c.Concurrency} ({c.Client} client); PING every {c.PingIntervalSeconds:0.#} s.");
+             $"HTTP scenarios {c.DurationSeconds:0.#} s each at concurrency {c.Concurrency} ({c.Client} client); PING every {c.PingIntervalSeconds:0.#} s; " +
+             (c.CoalesceWrites ? "each command sent in **one write** (not what nsqd does)." : "every command piece its own write, as nsqd sends them."));
         Line();
-        Line("| scenario | req/s | p50 ms | p99 ms | max ms | server CPU µs/op | errors |");
-        Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        if (runs[0].Http.Count > 0)
+        {
+            Line("| scenario | workers | req/s | p50 ms | p99 ms | max ms | server CPU µs/op | server RSS MiB | errors |");
+            Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        }
+
         foreach (var name in runs[0].Http.Select(h => h.Name))
         {
             HttpResult? H(RunResult r) => r.Http.FirstOrDefault(h => h.Name == name);
-            Line($"| `{name}` | {Med(r => H(r)?.RequestsPerSecond, "0")} | {Med(r => H(r)?.Latency.P50Ms, "0.###")} | " +
+            Line($"| `{name}` | {Med(r => H(r)?.Concurrency, "0")} | {Med(r => H(r)?.RequestsPerSecond, "0")} | {Med(r => H(r)?.Latency.P50Ms, "0.###")} | " +
                  $"{Med(r => H(r)?.Latency.P99Ms, "0.###")} | {Med(r => H(r)?.Latency.MaxMs, "0.###")} | " +
-                 $"{Med(r => H(r)?.ServerCpuMicrosPerRequest, "0.#")} | {Med(r => H(r)?.Errors, "0")} |");
+                 $"{Med(r => H(r)?.ServerCpuMicrosPerRequest, "0.#")} | {Med(r => H(r)?.RssBytes / 1048576.0, "0.#")} | {Med(r => H(r)?.Errors, "0")} |");
         }
 
         Line();
@@ -95,7 +113,7 @@ internal static class Report
         Line($"| `/lookup` req/s | {Med(r => Http(r, "lookup", h => h.RequestsPerSecond), "0")} | ≥ 30,000 | {Verdict(r => Http(r, "lookup", h => h.RequestsPerSecond), v => v >= 30_000)} |");
         Line($"| `/lookup` p99 | {Med(r => Http(r, "lookup", h => h.Latency.P99Ms), "0.###")} ms | ≤ 5 ms | {Verdict(r => Http(r, "lookup", h => h.Latency.P99Ms), v => v <= 5)} |");
         Line($"| `/topics` req/s | {Med(r => Http(r, "topics", h => h.RequestsPerSecond), "0")} | ≥ 20,000 | {Verdict(r => Http(r, "topics", h => h.RequestsPerSecond), v => v >= 20_000)} |");
-        Line($"| `/nodes` per request (p50) | {Med(r => Http(r, "nodes", h => h.Latency.P50Ms), "0.##")} ms | ≤ 20 ms | {Verdict(r => Http(r, "nodes", h => h.Latency.P50Ms), v => v <= 20)} |");
+        Line($"| `/nodes` per request (p50, one client) | {Med(r => Http(r, "nodes-single", h => h.Latency.P50Ms), "0.##")} ms | ≤ 20 ms | {Verdict(r => Http(r, "nodes-single", h => h.Latency.P50Ms), v => v <= 20)} |");
         Line($"| `/nodes` server CPU per request | {Med(r => Http(r, "nodes", h => h.ServerCpuMicrosPerRequest / 1000), "0.##")} ms | ≤ 20 ms | {Verdict(r => Http(r, "nodes", h => h.ServerCpuMicrosPerRequest / 1000), v => v <= 20)} |");
         Line($"| load {c.Producers * (long)c.Topics * (1 + c.Channels):N0} REGISTERs over {c.Producers} connections | {Med(r => r.Registration?.Seconds, "0.##")} s | ≤ 10 s | {Verdict(r => r.Registration?.Seconds, v => v <= 10)} |");
         Line($"| REGISTER p99 while `/nodes` runs flat out | {Med(r => r.Mixed?.Register.P99Ms, "0.###")} ms | ≤ 5 ms | {Verdict(r => r.Mixed?.Register.P99Ms, v => v <= 5)} |");
@@ -114,6 +132,7 @@ internal static class Report
         Line($"- mixed: {Med(r => r.Mixed?.Register.Count, "0")} REGISTERs from {c.MixedProducers} fresh producers, p50 {Med(r => r.Mixed?.Register.P50Ms, "0.###")} ms, " +
              $"max {Med(r => r.Mixed?.Register.MaxMs, "0.###")} ms, errors {Med(r => r.Mixed?.RegisterErrors, "0")}; meanwhile `/nodes` ran at {Med(r => r.Mixed?.Nodes.RequestsPerSecond, "0")} req/s, " +
              $"p99 {Med(r => r.Mixed?.Nodes.Latency.P99Ms, "0.##")} ms");
+        Line($"- producer connections that had failed before the disconnect (a missed 1 s nsqd deadline or an error; nsqd would reconnect): {Med(r => r.Disconnect?.PeersDropped, "0")}");
         Line($"- disconnect: {Med(r => r.Disconnect?.ProducersBefore, "0")} producers before; `/nodes` polled back to back ({Med(r => r.Disconnect?.Polls, "0")} polls), " +
              "so the figure includes up to one `/nodes` round trip of resolution");
         return md.ToString();

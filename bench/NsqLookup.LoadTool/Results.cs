@@ -12,7 +12,7 @@ internal sealed record RunResult(
 
 internal sealed record RunConfig(
     string Tcp, string Http, int Producers, int Topics, int Channels, long Keys, long Entries,
-    double DurationSeconds, int Concurrency, string Client, int MixedProducers, double PingIntervalSeconds,
+    double DurationSeconds, int Concurrency, string Client, int MixedProducers, double PingIntervalSeconds, bool CoalesceWrites,
     bool ServerMeasured);
 
 /// <summary>Loading every REGISTER over all producer connections, and what it cost the server.</summary>
@@ -34,6 +34,7 @@ internal sealed record RegistrationResult(
 /// <summary>One HTTP query scenario at fixed concurrency for a fixed time.</summary>
 internal sealed record HttpResult(
     string Name,
+    int Concurrency,
     long Requests,
     double Seconds,
     double RequestsPerSecond,
@@ -45,8 +46,9 @@ internal sealed record HttpResult(
 /// <summary>REGISTER round trips of fresh producers while <c>/nodes</c> runs at full tilt.</summary>
 internal sealed record MixedResult(LatencySummary Register, long RegisterErrors, HttpResult Nodes);
 
-/// <summary>From closing every producer connection until <c>/nodes</c> answered an empty list.</summary>
-internal sealed record DisconnectResult(int ProducersBefore, double Milliseconds, int Polls, bool Emptied);
+/// <summary>From closing every producer connection until <c>/nodes</c> answered an empty list. PeersDropped counts
+/// producer connections that had already failed (a missed 1 s deadline or an error, after which nsqd reconnects).</summary>
+internal sealed record DisconnectResult(int ProducersBefore, double Milliseconds, int Polls, bool Emptied, int PeersDropped);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(RunResult))]

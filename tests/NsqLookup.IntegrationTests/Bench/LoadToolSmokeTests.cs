@@ -39,7 +39,7 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
         registration.RegistersPerSecond.Should().BePositive();
         registration.RssLoadedBytes.Should().BePositive();
 
-        result.Http.Select(h => h.Name).Should().Equal("lookup", "lookup-missing", "topics", "channels", "nodes");
+        result.Http.Select(h => h.Name).Should().Equal("lookup", "lookup-missing", "topics", "channels", "nodes", "nodes-single");
         foreach (var http in result.Http)
         {
             http.Errors.Should().Be(0, http.Name);
@@ -57,5 +57,6 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
         result.Mixed.Nodes.Errors.Should().Be(0);
         result.Disconnect!.ProducersBefore.Should().Be(3);
         result.Disconnect.Emptied.Should().BeTrue();
+        result.Disconnect.PeersDropped.Should().Be(0);
     }
 }
