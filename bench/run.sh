@@ -30,7 +30,7 @@ for project in src/NsqLookup bench/NsqLookup.LoadTool bench/NsqLookup.Benchmarks
   dotnet build -c Release --nologo -v q "$project" >&2
 done
 
-commit=$(git rev-parse --short HEAD)
+commit="$(git rev-parse --short HEAD), src/ as of $(git log -1 --format=%h -- src)"
 if ! git diff --quiet HEAD -- src; then commit="$commit+uncommitted src changes"; fi
 
 free_ports() { # two free loopback ports (the daemon does not log its bound ports at --log-level=warn)
