@@ -195,33 +195,18 @@ internal sealed class LoadRun : IAsyncDisposable
     private async Task<MixedResult> MixedAsync(CancellationToken ct)
     {
         var nodes = HttpLoad.RunAsync(_o, new HttpQuery("nodes-during-register", ["/nodes"], 200), null, _o.Duration, ct);
-        var latencies = Enumerable.Range(0, _o.MixedProducers).Select(_ => new Latencies()).ToArray();
-        var errors = new long[_o.MixedProducers];
+        var producers = Enumerable.Range(0, _o.MixedProducers)
+            .Select(i => new FreshProducer(_o.TcpEndPoint, _o.CoalesceWrites, i, _log)).ToArray();
         var start = Stopwatch.GetTimestamp();
-        var registering = _o.Duration - TimeSpan.FromMilliseconds(Math.Min(500, _o.Duration.TotalMilliseconds / 4));
+        var until = _o.Duration - TimeSpan.FromMilliseconds(Math.Min(500, _o.Duration.TotalMilliseconds / 4));
         await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, _o.Duration.TotalMilliseconds / 10)), ct); // let /nodes load build up
-        await Task.WhenAll(Enumerable.Range(0, _o.MixedProducers).Select(i => Task.Run(async () =>
-        {
-            try
-            {
-                await using var peer = await NsqdPeer.ConnectAsync(_o.TcpEndPoint, _o.CoalesceWrites, ct);
-                await peer.IdentifyAsync(NsqdPeer.IdentifyBody(Topology.BroadcastAddress("fresh", i), 4150, 4151));
-                var channel = "c0"u8.ToArray();
-                for (var j = 0; Stopwatch.GetElapsedTime(start) < registering; j++)
-                {
-                    var topic = System.Text.Encoding.ASCII.GetBytes($"bench-fresh{i:D3}-t{j:D5}");
-                    latencies[i].Add(await peer.RegisterAsync(topic, null));
-                    latencies[i].Add(await peer.RegisterAsync(topic, channel));
-                    await Task.Delay(_o.MixedInterval, ct);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or TimeoutException or InvalidDataException or System.Net.Sockets.SocketException)
-            {
-                errors[i]++;
-                _log.WriteLine($"fresh producer {i}: {ex.Message}");
-            }
-        }, ct)));
-        return new MixedResult(Latencies.Summarize(latencies), errors.Sum(), await nodes);
+        await Task.WhenAll(producers.Select(p => Task.Run(() => p.RunAsync(start, until, _o.MixedInterval, ct), ct)));
+        return new MixedResult(
+            Latencies.Summarize(producers.Select(p => p.Registers)),
+            producers.Sum(p => p.RegisterTimeouts),
+            producers.Sum(p => p.IdentifyFailures),
+            producers.Sum(p => p.Errors),
+            await nodes);
     }
 
     /// <summary>Closes every producer connection at once (nsqd shutdown: no UNREGISTER) and polls /nodes until
@@ -241,16 +226,23 @@ internal sealed class LoadRun : IAsyncDisposable
             peer.Close();
         }
 
+        // The answer is known to be empty when it arrives, and was not yet empty when the previous answer was sent:
+        // the true time lies between the last non-empty answer (0 if none) and the first empty one.
         var polls = 0;
+        var lastNonEmpty = 0.0;
         while (Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(10))
         {
             polls++;
-            if (await CountNodesAsync(ct) == 0)
+            var left = await CountNodesAsync(ct);
+            var at = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (left == 0)
             {
-                return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, polls, true, dropped.Count);
+                return new DisconnectResult(before, at, lastNonEmpty, polls, true, dropped.Count);
             }
+
+            lastNonEmpty = at;
         }
 
-        return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, polls, false, dropped.Count);
+        return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, lastNonEmpty, polls, false, dropped.Count);
     }
 }

@@ -43,12 +43,14 @@ internal sealed record HttpResult(
     double? ServerCpuMicrosPerRequest,
     long? RssBytes);
 
-/// <summary>REGISTER round trips of fresh producers while <c>/nodes</c> runs at full tilt.</summary>
-internal sealed record MixedResult(LatencySummary Register, long RegisterErrors, HttpResult Nodes);
+/// <summary>REGISTER round trips of fresh producers while <c>/nodes</c> runs at full tilt; a REGISTER that missed
+/// nsqd's 1 s deadline is counted in <see cref="Register"/> as 1 s and in <see cref="RegisterTimeouts"/>.</summary>
+internal sealed record MixedResult(LatencySummary Register, long RegisterTimeouts, long IdentifyFailures, long RegisterErrors, HttpResult Nodes);
 
 /// <summary>From closing every producer connection until <c>/nodes</c> answered an empty list. PeersDropped counts
 /// producer connections that had already failed (a missed 1 s deadline or an error, after which nsqd reconnects).</summary>
-internal sealed record DisconnectResult(int ProducersBefore, double Milliseconds, int Polls, bool Emptied, int PeersDropped);
+internal sealed record DisconnectResult(
+    int ProducersBefore, double Milliseconds, double LastNonEmptyMilliseconds, int Polls, bool Emptied, int PeersDropped);
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(RunResult))]

@@ -54,6 +54,8 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
 
         result.Mixed!.Register.Count.Should().BePositive();
         result.Mixed.RegisterErrors.Should().Be(0);
+        result.Mixed.RegisterTimeouts.Should().Be(0);
+        result.Mixed.IdentifyFailures.Should().Be(0);
         result.Mixed.Nodes.Errors.Should().Be(0);
         result.Disconnect!.ProducersBefore.Should().Be(3);
         result.Disconnect.Emptied.Should().BeTrue();
