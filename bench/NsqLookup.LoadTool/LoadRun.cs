@@ -213,10 +213,17 @@ internal sealed class LoadRun : IAsyncDisposable
     /// it is empty.</summary>
     private async Task<DisconnectResult> DisconnectAsync(CancellationToken ct)
     {
-        var dropped = _peers.Where(p => p.Failure is not null).ToList();
-        foreach (var failure in dropped.GroupBy(p => p.Failure))
+        var dropped = Enumerable.Range(0, _peers.Count).Where(i => _peers[i].Failure is not null).ToList();
+        foreach (var failure in dropped.GroupBy(i => _peers[i].Failure))
         {
             _log.WriteLine($"{failure.Count()} producer connection(s) failed before the disconnect: {failure.Key}");
+        }
+
+        if (dropped.Count > 0)
+        {
+            // What nsqd does at its next tick: reconnect, IDENTIFY, replay every registration.
+            await Task.WhenAll(dropped.Select(i => Task.Run(() => ReconnectAndReplayAsync(i, ct), ct)));
+            _log.WriteLine($"reconnected and replayed {dropped.Count} producer(s) before measuring the disconnect");
         }
 
         var before = await CountNodesAsync(ct);
@@ -244,5 +251,35 @@ internal sealed class LoadRun : IAsyncDisposable
         }
 
         return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, lastNonEmpty, polls, false, dropped.Count);
+    }
+
+    /// <summary>nsqd's reconnect (spec §6.1 items 2 and 4): IDENTIFY, then per topic one <c>REGISTER t c</c> per
+    /// channel (a bare <c>REGISTER t</c> only for a topic without channels).</summary>
+    private async Task ReconnectAndReplayAsync(int i, CancellationToken ct)
+    {
+        await _peers[i].DisposeAsync();
+        try
+        {
+            var peer = await NsqdPeer.ConnectAsync(_o.TcpEndPoint, _o.CoalesceWrites, ct);
+            _peers[i] = peer;
+            await peer.IdentifyAsync(NsqdPeer.IdentifyBody(Topology.BroadcastAddress("nsqd", i), 4150, 4151));
+            peer.StartPinging(_o.PingInterval);
+            foreach (var topic in _topology.Topics)
+            {
+                if (_topology.Channels.Count == 0)
+                {
+                    await peer.RegisterAsync(topic, null);
+                }
+
+                foreach (var channel in _topology.Channels)
+                {
+                    await peer.RegisterAsync(topic, channel);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or TimeoutException or InvalidDataException or System.Net.Sockets.SocketException)
+        {
+            _log.WriteLine($"producer {i}: reconnect and replay failed: {ex.Message}");
+        }
     }
 }

@@ -142,8 +142,9 @@ internal sealed class NsqdPeer : IAsyncDisposable
             catch (OperationCanceledException)
             {
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException or TimeoutException or InvalidDataException)
             {
+                // nsqd closes the connection and reconnects at a later tick; Failure tells the scenarios.
                 Failure ??= "PING: " + ex.Message;
             }
         });

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using NsqLookup.IntegrationTests.Infrastructure;
 using NsqLookup.LoadTool;
 using Xunit.Abstractions;
@@ -60,5 +62,21 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
         result.Disconnect!.ProducersBefore.Should().Be(3);
         result.Disconnect.Emptied.Should().BeTrue();
         result.Disconnect.PeersDropped.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Simulated_nsqd_drops_the_connection_when_a_PING_misses_the_1s_deadline()
+    {
+        using var silent = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen();
+        var peer = await NsqdPeer.ConnectAsync(silent.LocalEndPoint!, coalesce: false, CancellationToken.None);
+        using var accepted = await silent.AcceptAsync().WaitAsync(TestDaemon.Timeout);
+
+        peer.StartPinging(TimeSpan.FromMilliseconds(50));
+        await Eventually.TrueAsync(() => Task.FromResult(peer.Failure is not null), TimeSpan.FromSeconds(5));
+
+        peer.Failure.Should().Be("read: i/o timeout");
+        await peer.Invoking(p => p.DisposeAsync().AsTask()).Should().NotThrowAsync();
     }
 }
