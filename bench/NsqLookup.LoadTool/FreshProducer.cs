@@ -11,7 +11,7 @@ namespace NsqLookup.LoadTool;
 /// re-IDENTIFYs. A REGISTER that missed the deadline is recorded as 1 s, a lower bound of its real round trip, so
 /// it weighs in the percentiles instead of vanishing.
 /// </summary>
-internal sealed class FreshProducer(EndPoint lookupd, bool coalesce, int index, TextWriter log)
+internal sealed class FreshProducer(EndPoint lookupd, bool coalesce, TimeSpan deadline, int index, TextWriter log)
 {
     private static readonly byte[] Channel = "c0"u8.ToArray();
 
@@ -31,7 +31,8 @@ internal sealed class FreshProducer(EndPoint lookupd, bool coalesce, int index, 
         NsqdPeer? peer = null;
         try
         {
-            for (var j = 0; Stopwatch.GetElapsedTime(start) < until; j++)
+            // At least one REGISTER pair, even when a loaded machine makes connecting outlast the window.
+            for (var j = 0; j == 0 || Stopwatch.GetElapsedTime(start) < until; j++)
             {
                 peer ??= await ConnectAsync(ct);
                 if (peer is null)
@@ -51,7 +52,7 @@ internal sealed class FreshProducer(EndPoint lookupd, bool coalesce, int index, 
                     if (ex is TimeoutException)
                     {
                         RegisterTimeouts++;
-                        Registers.Add((long)(NsqdPeer.Deadline.TotalSeconds * Stopwatch.Frequency));
+                        Registers.Add((long)(deadline.TotalSeconds * Stopwatch.Frequency));
                     }
                     else
                     {
@@ -80,7 +81,7 @@ internal sealed class FreshProducer(EndPoint lookupd, bool coalesce, int index, 
         NsqdPeer? peer = null;
         try
         {
-            peer = await NsqdPeer.ConnectAsync(lookupd, coalesce, ct);
+            peer = await NsqdPeer.ConnectAsync(lookupd, coalesce, ct, deadline);
             await peer.IdentifyAsync(NsqdPeer.IdentifyBody(Topology.BroadcastAddress("fresh", index), 4150, 4151));
             return peer;
         }

@@ -61,7 +61,7 @@ internal static class HttpLoad
             RawHttpConnection? connection = null;
             try
             {
-                while (Stopwatch.GetElapsedTime(start) < duration && !ct.IsCancellationRequested)
+                do
                 {
                     try
                     {
@@ -82,6 +82,7 @@ internal static class HttpLoad
                         await Task.Delay(10, ct); // bounded retry pace if the server refuses
                     }
                 }
+                while (Stopwatch.GetElapsedTime(start) < duration && !ct.IsCancellationRequested); // at least one request, even when a loaded machine starts the worker late
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -101,7 +102,7 @@ internal static class HttpLoad
             var uris = query.Paths.Select(p => new Uri($"http://{o.Http}{p}")).ToArray();
             try
             {
-                while (Stopwatch.GetElapsedTime(start) < duration && !ct.IsCancellationRequested)
+                do
                 {
                     try
                     {
@@ -119,6 +120,7 @@ internal static class HttpLoad
                         await Task.Delay(10, ct);
                     }
                 }
+                while (Stopwatch.GetElapsedTime(start) < duration && !ct.IsCancellationRequested);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -16,6 +16,7 @@ internal sealed record LoadOptions
           --topics=N                topics per producer (default 1000)
           --channels=N              channels per topic (default 5)
           --ping-interval=DUR       nsqd heartbeat (default 15s)
+          --deadline=DUR            per dial/read/write deadline of the simulated nsqd (default nsqd's 1s)
           --coalesce-writes=BOOL    one write per command instead of nsqd's one write per piece (default false;
                                     for comparison only, real nsqd does not do this)
           --duration=DUR            length of each HTTP scenario (default 5s)
@@ -45,6 +46,8 @@ internal sealed record LoadOptions
     public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     public bool CoalesceWrites { get; init; }
+
+    public TimeSpan Deadline { get; init; } = NsqdPeer.NsqdDeadline;
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -96,6 +99,7 @@ internal sealed record LoadOptions
                 "topics" => o with { Topics = Positive(value) },
                 "channels" => o with { Channels = int.Parse(value, CultureInfo.InvariantCulture) },
                 "ping-interval" => o with { PingInterval = ParseDuration(value) },
+                "deadline" => o with { Deadline = ParseDuration(value) },
                 "coalesce-writes" => o with { CoalesceWrites = bool.Parse(value) },
                 "duration" => o with { Duration = ParseDuration(value) },
                 "warmup" => o with { Warmup = ParseDuration(value) },

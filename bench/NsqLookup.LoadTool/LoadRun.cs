@@ -40,6 +40,7 @@ internal sealed class LoadRun : IAsyncDisposable
         _log.WriteLine($"config: {config}");
         RegistrationResult? registration = null;
         var http = new List<HttpResult>();
+        var drops = new Dictionary<string, int>();
         MixedResult? mixed = null;
         DisconnectResult? disconnect = null;
         if (_o.Scenarios.Contains("register"))
@@ -50,6 +51,7 @@ internal sealed class LoadRun : IAsyncDisposable
             {
                 foreach (var query in Queries())
                 {
+                    drops[query.Name] = await RestoreDroppedAsync(query.Name, ct);
                     if (_o.Warmup > TimeSpan.Zero)
                     {
                         await HttpLoad.RunAsync(_o, query, null, _o.Warmup, ct);
@@ -63,18 +65,20 @@ internal sealed class LoadRun : IAsyncDisposable
 
             if (_o.Scenarios.Contains("mixed"))
             {
+                drops["mixed"] = await RestoreDroppedAsync("mixed", ct);
                 mixed = await MixedAsync(ct);
                 _log.WriteLine($"mixed: {mixed}");
             }
 
             if (_o.Scenarios.Contains("disconnect"))
             {
+                drops["disconnect"] = await RestoreDroppedAsync("disconnect", ct);
                 disconnect = await DisconnectAsync(ct);
                 _log.WriteLine($"disconnect: {disconnect}");
             }
         }
 
-        return new RunResult(config, registration, http, mixed, disconnect);
+        return new RunResult(config, registration, http, mixed, disconnect, drops);
     }
 
     public async ValueTask DisposeAsync()
@@ -103,7 +107,7 @@ internal sealed class LoadRun : IAsyncDisposable
         var rssIdle = _server?.RssBytes();
         for (var i = 0; i < _o.Producers; i++)
         {
-            _peers.Add(await NsqdPeer.ConnectAsync(_o.TcpEndPoint, _o.CoalesceWrites, ct));
+            _peers.Add(await NsqdPeer.ConnectAsync(_o.TcpEndPoint, _o.CoalesceWrites, ct, _o.Deadline));
         }
 
         await Task.WhenAll(_peers.Select((p, i) =>
@@ -196,7 +200,7 @@ internal sealed class LoadRun : IAsyncDisposable
     {
         var nodes = HttpLoad.RunAsync(_o, new HttpQuery("nodes-during-register", ["/nodes"], 200), null, _o.Duration, ct);
         var producers = Enumerable.Range(0, _o.MixedProducers)
-            .Select(i => new FreshProducer(_o.TcpEndPoint, _o.CoalesceWrites, i, _log)).ToArray();
+            .Select(i => new FreshProducer(_o.TcpEndPoint, _o.CoalesceWrites, _o.Deadline, i, _log)).ToArray();
         var start = Stopwatch.GetTimestamp();
         var until = _o.Duration - TimeSpan.FromMilliseconds(Math.Min(500, _o.Duration.TotalMilliseconds / 4));
         await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(200, _o.Duration.TotalMilliseconds / 10)), ct); // let /nodes load build up
@@ -213,19 +217,6 @@ internal sealed class LoadRun : IAsyncDisposable
     /// it is empty.</summary>
     private async Task<DisconnectResult> DisconnectAsync(CancellationToken ct)
     {
-        var dropped = Enumerable.Range(0, _peers.Count).Where(i => _peers[i].Failure is not null).ToList();
-        foreach (var failure in dropped.GroupBy(i => _peers[i].Failure))
-        {
-            _log.WriteLine($"{failure.Count()} producer connection(s) failed before the disconnect: {failure.Key}");
-        }
-
-        if (dropped.Count > 0)
-        {
-            // What nsqd does at its next tick: reconnect, IDENTIFY, replay every registration.
-            await Task.WhenAll(dropped.Select(i => Task.Run(() => ReconnectAndReplayAsync(i, ct), ct)));
-            _log.WriteLine($"reconnected and replayed {dropped.Count} producer(s) before measuring the disconnect");
-        }
-
         var before = await CountNodesAsync(ct);
         var start = Stopwatch.GetTimestamp();
         foreach (var peer in _peers)
@@ -244,13 +235,35 @@ internal sealed class LoadRun : IAsyncDisposable
             var at = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             if (left == 0)
             {
-                return new DisconnectResult(before, at, lastNonEmpty, polls, true, dropped.Count);
+                return new DisconnectResult(before, at, lastNonEmpty, polls, true, 0);
             }
 
             lastNonEmpty = at;
         }
 
-        return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, lastNonEmpty, polls, false, dropped.Count);
+        return new DisconnectResult(before, Stopwatch.GetElapsedTime(start).TotalMilliseconds, lastNonEmpty, polls, false, 0);
+    }
+
+    /// <summary>
+    /// Producers whose connection failed since the last scenario (a PING or REGISTER missed the 1 s deadline) are
+    /// reconnected and replayed, as nsqd does at its next tick, so every scenario starts with all producers registered.
+    /// Returns how many had dropped.
+    /// </summary>
+    private async Task<int> RestoreDroppedAsync(string scenario, CancellationToken ct)
+    {
+        var dropped = Enumerable.Range(0, _peers.Count).Where(i => _peers[i].Failure is not null).ToList();
+        foreach (var failure in dropped.GroupBy(i => _peers[i].Failure))
+        {
+            _log.WriteLine($"before {scenario}: {failure.Count()} producer connection(s) had failed: {failure.Key}");
+        }
+
+        if (dropped.Count > 0)
+        {
+            await Task.WhenAll(dropped.Select(i => Task.Run(() => ReconnectAndReplayAsync(i, ct), ct)));
+            _log.WriteLine($"before {scenario}: reconnected and replayed {dropped.Count} producer(s); /nodes lists {await CountNodesAsync(ct)}");
+        }
+
+        return dropped.Count;
     }
 
     /// <summary>nsqd's reconnect (spec §6.1 items 2 and 4): IDENTIFY, then per topic one <c>REGISTER t c</c> per
@@ -260,7 +273,7 @@ internal sealed class LoadRun : IAsyncDisposable
         await _peers[i].DisposeAsync();
         try
         {
-            var peer = await NsqdPeer.ConnectAsync(_o.TcpEndPoint, _o.CoalesceWrites, ct);
+            var peer = await NsqdPeer.ConnectAsync(_o.TcpEndPoint, _o.CoalesceWrites, ct, _o.Deadline);
             _peers[i] = peer;
             await peer.IdentifyAsync(NsqdPeer.IdentifyBody(Topology.BroadcastAddress("nsqd", i), 4150, 4151));
             peer.StartPinging(_o.PingInterval);

@@ -16,7 +16,8 @@ namespace NsqLookup.LoadTool;
 /// </summary>
 internal sealed class NsqdPeer : IAsyncDisposable
 {
-    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(1);
+    /// <summary>nsqd's deadline on every dial, read and write.</summary>
+    public static readonly TimeSpan NsqdDeadline = TimeSpan.FromSeconds(1);
 
     private static readonly byte[] Magic = "  V1"u8.ToArray();
     private static readonly byte[] Space = " "u8.ToArray();
@@ -34,11 +35,13 @@ internal sealed class NsqdPeer : IAsyncDisposable
     private Task _pinger = Task.CompletedTask;
 
     private readonly bool _coalesce;
+    private readonly TimeSpan _timeout;
 
-    private NsqdPeer(Socket socket, bool coalesce)
+    private NsqdPeer(Socket socket, bool coalesce, TimeSpan timeout)
     {
         _socket = socket;
         _coalesce = coalesce;
+        _timeout = timeout;
     }
 
     /// <summary>Set once a read or write missed its deadline or failed; nsqd then drops the connection.</summary>
@@ -46,11 +49,13 @@ internal sealed class NsqdPeer : IAsyncDisposable
 
     /// <param name="coalesce">Send each command in one write instead of nsqd's one write per piece (for comparison
     /// only: it is not what nsqd does).</param>
-    public static async Task<NsqdPeer> ConnectAsync(EndPoint lookupd, bool coalesce, CancellationToken ct)
+    /// <param name="deadline">Defaults to nsqd's 1 s; only tests on a loaded CI machine raise it.</param>
+    public static async Task<NsqdPeer> ConnectAsync(EndPoint lookupd, bool coalesce, CancellationToken ct, TimeSpan? deadline = null)
     {
+        var timeout = deadline ?? NsqdDeadline;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var dial = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        dial.CancelAfter(Deadline);
+        dial.CancelAfter(timeout);
         try
         {
             await socket.ConnectAsync(lookupd, dial.Token);
@@ -61,7 +66,7 @@ internal sealed class NsqdPeer : IAsyncDisposable
             throw;
         }
 
-        return new NsqdPeer(socket, coalesce);
+        return new NsqdPeer(socket, coalesce, timeout);
     }
 
     /// <summary>The IDENTIFY body nsqd HEAD sends: keys sorted, topology keys present even when empty.</summary>
@@ -241,7 +246,7 @@ internal sealed class NsqdPeer : IAsyncDisposable
             _deadline = new CancellationTokenSource();
         }
 
-        _deadline.CancelAfter(Deadline);
+        _deadline.CancelAfter(_timeout);
         return _deadline.Token;
     }
 

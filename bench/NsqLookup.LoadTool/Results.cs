@@ -2,13 +2,16 @@ using System.Text.Json.Serialization;
 
 namespace NsqLookup.LoadTool;
 
-/// <summary>Everything one run measured; written as JSON so <c>report</c> can take medians over runs.</summary>
+/// <summary>Everything one run measured; written as JSON so <c>report</c> can take medians over runs.
+/// <see cref="DroppedBefore"/>: per scenario, producer connections that had failed (missed nsqd's 1 s deadline)
+/// since the previous one and were reconnected and replayed before it started.</summary>
 internal sealed record RunResult(
     RunConfig Config,
     RegistrationResult? Registration,
     IReadOnlyList<HttpResult> Http,
     MixedResult? Mixed,
-    DisconnectResult? Disconnect);
+    DisconnectResult? Disconnect,
+    IReadOnlyDictionary<string, int>? DroppedBefore = null);
 
 internal sealed record RunConfig(
     string Tcp, string Http, int Producers, int Topics, int Channels, long Keys, long Entries,
@@ -47,8 +50,9 @@ internal sealed record HttpResult(
 /// nsqd's 1 s deadline is counted in <see cref="Register"/> as 1 s and in <see cref="RegisterTimeouts"/>.</summary>
 internal sealed record MixedResult(LatencySummary Register, long RegisterTimeouts, long IdentifyFailures, long RegisterErrors, HttpResult Nodes);
 
-/// <summary>From closing every producer connection until <c>/nodes</c> answered an empty list. PeersDropped counts
-/// producer connections that had already failed (a missed 1 s deadline or an error, after which nsqd reconnects).</summary>
+/// <summary>From closing every producer connection until <c>/nodes</c> answered an empty list. PeersDropped is kept
+/// for results of older tool versions (producers that had failed before the disconnect); now always 0, see
+/// <see cref="RunResult.DroppedBefore"/>.</summary>
 internal sealed record DisconnectResult(
     int ProducersBefore, double Milliseconds, double LastNonEmptyMilliseconds, int Polls, bool Emptied, int PeersDropped);
 

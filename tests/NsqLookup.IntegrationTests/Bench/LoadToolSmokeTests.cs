@@ -23,6 +23,7 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
             "--producers=3", "--topics=10", "--channels=2",
             "--ping-interval=200ms", "--duration=200ms", "--warmup=0s", "--concurrency=2",
             "--mixed-producers=2", "--settle=0s",
+            "--deadline=10s", // nsqd's 1 s, but a loaded CI machine can stall longer: this test checks the tool, not speed
             $"--server-pid={Environment.ProcessId}", // the daemon runs in this process
         ]);
         using var log = new StringWriter();
@@ -61,7 +62,7 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
         result.Mixed.Nodes.Errors.Should().Be(0);
         result.Disconnect!.ProducersBefore.Should().Be(3);
         result.Disconnect.Emptied.Should().BeTrue();
-        result.Disconnect.PeersDropped.Should().Be(0);
+        result.DroppedBefore!.Values.Should().AllSatisfy(n => n.Should().Be(0), "no producer missed a deadline");
     }
 
     [Fact]
