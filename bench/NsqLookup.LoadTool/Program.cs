@@ -1,0 +1,46 @@
+using System.Text.Json;
+
+namespace NsqLookup.LoadTool;
+
+/// <summary>Entry point: run the scenarios (<see cref="LoadRun"/>) or summarise runs (<see cref="Report"/>).</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            if (args is ["report", .. var rest])
+            {
+                return Report.Run(rest, Console.Out);
+            }
+
+            if (args is ["-h" or "--help" or "help", ..])
+            {
+                Console.Out.WriteLine(LoadOptions.Usage);
+                return 0;
+            }
+
+            var options = LoadOptions.Parse(args);
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            var result = await LoadRun.RunAsync(options, Console.Out, stop.Token);
+            if (options.JsonPath is { } path)
+            {
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, ResultsJsonContext.Default.RunResult), stop.Token);
+            }
+
+            Console.Out.Write(Report.Markdown([result], commit: null, machine: false));
+            return 0;
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(LoadOptions.Usage);
+            return 2;
+        }
+    }
+}
