@@ -21,6 +21,10 @@ internal sealed class ChunkedPipeReader(IReadOnlyList<byte[]> chunks) : PipeRead
     /// <summary>The largest number of delivered-but-unconsumed bytes at any read.</summary>
     public long PeakUnconsumed { get; private set; }
 
+    /// <summary>The largest <c>minimumSize</c> anyone passed to <see cref="PipeReader.ReadAtLeastAsync"/>: a
+    /// stream-backed pipe allocates that much at once, before any byte arrives.</summary>
+    public int LargestReadAtLeast { get; private set; }
+
     public int LargestChunk { get; } = chunks.Count == 0 ? 0 : chunks.Max(c => c.Length);
 
     public override bool TryRead(out ReadResult result)
@@ -33,6 +37,12 @@ internal sealed class ChunkedPipeReader(IReadOnlyList<byte[]> chunks) : PipeRead
     {
         cancellationToken.ThrowIfCancellationRequested();
         return new(Read());
+    }
+
+    protected override ValueTask<ReadResult> ReadAtLeastAsyncCore(int minimumSize, CancellationToken cancellationToken)
+    {
+        LargestReadAtLeast = Math.Max(LargestReadAtLeast, minimumSize);
+        return base.ReadAtLeastAsyncCore(minimumSize, cancellationToken);
     }
 
     public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);

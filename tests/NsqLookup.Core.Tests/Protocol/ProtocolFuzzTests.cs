@@ -65,6 +65,7 @@ public sealed class ProtocolFuzzTests
             split.Log.Should().Be(whole.Log);
             split.Peak.Should().BeLessThanOrEqualTo(
                 Math.Max(SmallLimits.MaxCommandLineLength, SmallLimits.MaxIdentifyBodySize) + split.LargestChunk);
+            split.LargestReadAtLeast.Should().BeLessThanOrEqualTo(4, "no announced size is requested up front");
             FramesAreWellFormed(whole.Output);
         }, iter: 1500, threads: 1, print: t => Convert.ToHexString(t.Item1));
         registered.Should().BeGreaterThan(runs / 10, $"of {runs} runs, the generator must reach the registry, not just fail early");
@@ -101,6 +102,7 @@ public sealed class ProtocolFuzzTests
         var outcome = await RunAsync(Split(data, [7]), limits);
         Encoding.ASCII.GetString(outcome.Output.AsSpan(4)).Should().StartWith("E_BAD_BODY IDENTIFY failed to decode JSON body");
         outcome.Peak.Should().BeLessThanOrEqualTo(limits.MaxIdentifyBodySize + 7);
+        outcome.LargestReadAtLeast.Should().BeLessThanOrEqualTo(4, "the announced body size is never requested up front");
     }
 
     private static async Task<Outcome> RunAsync(IReadOnlyList<byte[]> chunks, LookupProtocolLimits limits)
@@ -121,7 +123,7 @@ public sealed class ProtocolFuzzTests
 
         db.Debug().Should().BeEmpty("a disconnect removes the producer from every registration");
         var keys = string.Join(";", db.Topics().Select(t => t + ":" + string.Join(",", db.Channels(t))));
-        return new Outcome(bytes, keys, string.Join("\n", logger.Lines), input.PeakUnconsumed, input.LargestChunk);
+        return new Outcome(bytes, keys, string.Join("\n", logger.Lines), input.PeakUnconsumed, input.LargestChunk, input.LargestReadAtLeast);
     }
 
     /// <summary>Frames are size-prefixed; every one but the last is a success (every error is fatal).</summary>
@@ -157,5 +159,5 @@ public sealed class ProtocolFuzzTests
 
     private static byte[] Concat(IEnumerable<byte[]> parts) => parts.SelectMany(p => p).ToArray();
 
-    private sealed record Outcome(byte[] Output, string Keys, string Log, long Peak, int LargestChunk);
+    private sealed record Outcome(byte[] Output, string Keys, string Log, long Peak, int LargestChunk, int LargestReadAtLeast);
 }
