@@ -9,6 +9,59 @@ public static class ProcessResources
     public static int OpenDescriptors() =>
         Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length : -1;
 
+    /// <summary>Open sockets: what a connection leak would leave behind (other descriptors grow as assemblies load).</summary>
+    public static int OpenSockets()
+    {
+        if (!Directory.Exists("/proc/self/fd"))
+        {
+            return -1;
+        }
+
+        var sockets = 0;
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                sockets += new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true ? 1 : 0;
+            }
+            catch (IOException)
+            {
+                // closed meanwhile
+            }
+        }
+
+        return sockets;
+    }
+
+    /// <summary>Open descriptors grouped by kind (<c>socket</c>, <c>pipe</c>, <c>anon_inode:[eventpoll]</c>, …), for
+    /// explaining a difference.</summary>
+    public static string DescribeDescriptors()
+    {
+        if (!Directory.Exists("/proc/self/fd"))
+        {
+            return "";
+        }
+
+        var kinds = new Dictionary<string, int>();
+        foreach (var fd in Directory.GetFiles("/proc/self/fd"))
+        {
+            string kind;
+            try
+            {
+                var target = new FileInfo(fd).LinkTarget ?? "?";
+                kind = target.StartsWith('/') ? "file" : target.Split(':')[0];
+            }
+            catch (IOException)
+            {
+                continue; // closed meanwhile
+            }
+
+            kinds[kind] = kinds.GetValueOrDefault(kind) + 1;
+        }
+
+        return string.Join(", ", kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"));
+    }
+
     /// <summary>The soft <c>RLIMIT_NOFILE</c> (from <c>/proc/self/limits</c>; .NET raises it to the hard limit at
     /// startup), or <see cref="int.MaxValue"/> where unknown.</summary>
     public static long DescriptorLimit()
