@@ -41,7 +41,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
     public async Task Producers_churn_while_readers_query_and_nothing_leaks()
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("NSQLOOKUP_SOAK_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 10;
-        await using var daemon = await TestDaemon.StartAsync(null, keepLogs: LogLevel.Warning);
+        await using var daemon = await TestDaemon.StartAsync(null, keepLogs: LogLevel.Error);
         var server = daemon.App.Services.GetRequiredService<TcpServer>();
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 })
         {
@@ -113,7 +113,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
             $"soak {seconds}s: {_lives} producer lives ({_resets} ended by RST, {_midCommand} mid-command), {_commands} TCP commands, " +
             $"{_queries} HTTP queries, {_checks} model checks; peak {peakConnections} TCP connections, {peakFds} fds; " +
             $"heap baseline {ProcessResources.Mib(heapBaseline)}, peak {ProcessResources.Mib(peakHeap)}, after {ProcessResources.Mib(heapAfter)}; " +
-            $"{daemon.Logs.Count} log lines; " +
+            $"{daemon.Logs.Count} log lines ({daemon.Logs.Lines.Count} at ERROR, kept); " +
             $"peak working set {ProcessResources.Mib(peakWorkingSet)}; fds {fdBaseline} before, {fdsLeft} after; sockets {socketBaseline} before, {socketsLeft} after"));
 
         _failures.Take(20).Should().BeEmpty();
