@@ -36,6 +36,8 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
     private long _checks;
     private long _resets;
     private long _midCommand;
+    private long _slowQueries;
+    private long _maxQueryTicks;
 
     [Fact]
     public async Task Producers_churn_while_readers_query_and_nothing_leaks()
@@ -111,7 +113,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"soak {seconds}s: {_lives} producer lives ({_resets} ended by RST, {_midCommand} mid-command), {_commands} TCP commands, " +
-            $"{_queries} HTTP queries, {_checks} model checks; peak {peakConnections} TCP connections, {peakFds} fds; " +
+            $"{_queries} HTTP queries (slowest {TimeSpan.FromTicks(_maxQueryTicks).TotalMilliseconds:0} ms, {_slowQueries} over 1 s), {_checks} model checks; peak {peakConnections} TCP connections, {peakFds} fds; " +
             $"heap baseline {ProcessResources.Mib(heapBaseline)}, peak {ProcessResources.Mib(peakHeap)}, after {ProcessResources.Mib(heapAfter)}; " +
             $"{daemon.Logs.Count} log lines ({daemon.Logs.Lines.Count} at ERROR, kept); " +
             $"peak working set {ProcessResources.Mib(peakWorkingSet)}; fds {fdBaseline} before, {fdsLeft} after; sockets {socketBaseline} before, {socketsLeft} after"));
@@ -135,7 +137,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
             {
                 address = await LifeAsync(daemon, http, source, rng, worker);
             }
-            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or EndOfStreamException or HttpRequestException)
+            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException or EndOfStreamException or HttpRequestException or TaskCanceledException or JsonException)
             {
                 _failures.Enqueue($"worker {worker}: {ex.GetType().Name}: {ex.Message}");
             }
@@ -237,7 +239,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
             var path = string.Format(CultureInfo.InvariantCulture, paths[rng.Next(paths.Length)], rng.Next(TopicPool));
             try
             {
-                using var response = await http.GetAsync(path);
+                using var response = await TimedGetAsync(http, path);
                 Interlocked.Increment(ref _queries);
 
                 // /lookup of a topic nobody has registered yet is 404 TOPIC_NOT_FOUND; everything else is 200.
@@ -267,7 +269,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
     {
         Interlocked.Increment(ref _checks);
         Interlocked.Increment(ref _queries);
-        using var response = await http.GetAsync($"/lookup?topic={topic}");
+        using var response = await TimedGetAsync(http, $"/lookup?topic={topic}");
         var text = await response.Content.ReadAsStringAsync();
         var listed = text.Contains($"\"remote_address\":\"{me}\"", StringComparison.Ordinal);
         if (listed != present)
@@ -281,7 +283,8 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
     {
         Interlocked.Increment(ref _checks);
         Interlocked.Increment(ref _queries);
-        using var nodes = JsonDocument.Parse(await http.GetStringAsync("/nodes"));
+        using var reply = await TimedGetAsync(http, "/nodes");
+        using var nodes = JsonDocument.Parse(await reply.Content.ReadAsStringAsync());
         var mine = nodes.RootElement.GetProperty("producers").EnumerateArray()
             .Where(p => p.GetProperty("remote_address").GetString() == me).ToList();
         if (mine.Count != 1)
@@ -294,6 +297,29 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
         if (!topics.SetEquals(model))
         {
             _failures.Enqueue($"{me}: /nodes topics [{string.Join(",", topics.Order())}] but model [{string.Join(",", model.Order())}]");
+        }
+    }
+
+    /// <summary>A GET whose latency (pool wait included) is recorded: the worst, and how many took over 1 s.</summary>
+    private async Task<HttpResponseMessage> TimedGetAsync(HttpClient http, string path)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await http.GetAsync(path);
+        }
+        finally
+        {
+            var ticks = Stopwatch.GetElapsedTime(started).Ticks;
+            if (ticks > TimeSpan.TicksPerSecond)
+            {
+                Interlocked.Increment(ref _slowQueries);
+            }
+
+            for (var max = Interlocked.Read(ref _maxQueryTicks); ticks > max; max = Interlocked.Read(ref _maxQueryTicks))
+            {
+                Interlocked.CompareExchange(ref _maxQueryTicks, ticks, max);
+            }
         }
     }
 
