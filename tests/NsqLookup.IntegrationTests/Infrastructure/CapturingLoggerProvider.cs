@@ -5,8 +5,8 @@ using Xunit.Abstractions;
 namespace NsqLookup.IntegrationTests.Infrastructure;
 
 /// <summary>Routes daemon logs to the xunit output and keeps them (as <c>LEVEL: message</c>) for assertions.
-/// Lines below <paramref name="keep"/> are only counted (a long soak would otherwise hold millions).</summary>
-public sealed class CapturingLoggerProvider(ITestOutputHelper? output, LogLevel keep = LogLevel.Trace) : ILoggerProvider
+/// Lines <paramref name="keep"/> rejects are only counted (a long soak would otherwise hold millions).</summary>
+public sealed class CapturingLoggerProvider(ITestOutputHelper? output, Func<string, bool>? keep = null) : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
     private long _count;
@@ -25,12 +25,12 @@ public sealed class CapturingLoggerProvider(ITestOutputHelper? output, LogLevel 
     private void Write(LogLevel level, string message)
     {
         Interlocked.Increment(ref _count);
-        if (level < keep)
+        var text = $"{Level(level)}: {message}";
+        if (keep is not null && !keep(text))
         {
             return;
         }
 
-        var text = $"{Level(level)}: {message}";
         _lines.Enqueue(text);
         try
         {

@@ -33,7 +33,7 @@ public sealed class TestDaemon : IAsyncDisposable
         ITestOutputHelper? output,
         Func<NsqLookupOptions, NsqLookupOptions>? configure = null,
         TimeProvider? time = null,
-        LogLevel keepLogs = LogLevel.Trace)
+        Func<string, bool>? keepLogs = null)
     {
         var options = new NsqLookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" };
         options = configure?.Invoke(options) ?? options;
