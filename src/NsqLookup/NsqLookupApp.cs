@@ -60,11 +60,15 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestLineSize = 1024 * 1024;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 1024 * 1024 + 64 * 1024;
+            // Go allows ~1 MiB of request line plus headers (spec §4.1); bodies are ignored, so capped (§8 item 2);
+            // a header timeout against slowloris (§8 item 3). The buffer must hold a whole line or header block.
+            var header = options.HttpMaxHeaderSize;
+            kestrel.Limits.MaxRequestLineSize = header;
+            kestrel.Limits.MaxRequestHeadersTotalSize = header + (64 * 1024);
             kestrel.Limits.MaxRequestHeaderCount = 10_000;
-            kestrel.Limits.MaxRequestBufferSize = 2 * 1024 * 1024;
-            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.MaxRequestBufferSize = Math.Max(2L * 1024 * 1024, (2L * header) + (64 * 1024));
+            kestrel.Limits.MaxRequestBodySize = options.HttpMaxBodySize;
+            kestrel.Limits.RequestHeadersTimeout = options.HttpHeaderTimeout;
             kestrel.Listen(httpAddress.EndPoint, listen => listen.Protocols = HttpProtocols.Http1);
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));

@@ -36,5 +36,21 @@ public sealed record NsqLookupOptions
     /// them forever, as the original does.</summary>
     public TimeSpan PruneEmptyKeysAfter { get; init; }
 
+    /// <summary>How long a new TCP connection may take to send the 4-byte magic; zero disables
+    /// (spec §8 item 3, deviation: safer). Must stay above 5 s (spec T4).</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Open TCP connections beyond which new ones are closed at once; zero disables.</summary>
+    public int MaxTcpConnections { get; init; } = 10_000;
+
+    /// <summary>Kestrel's request-line and header-block limits (Go's <c>DefaultMaxHeaderBytes</c>, spec §4.1).</summary>
+    public int HttpMaxHeaderSize { get; init; } = 1024 * 1024;
+
+    /// <summary>Largest HTTP request body (ignored anyway); larger gets 413 (spec §8 item 2).</summary>
+    public long HttpMaxBodySize { get; init; } = 1024 * 1024;
+
+    /// <summary>Kestrel's <c>RequestHeadersTimeout</c> (slowloris, spec §8 item 3).</summary>
+    public TimeSpan HttpHeaderTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public static string DefaultHostname { get; } = System.Net.Dns.GetHostName();
 }

@@ -225,7 +225,7 @@ public sealed partial class LookupProtocolV1
         var body = Array.Empty<byte>();
         if (size > 0)
         {
-            result = await input.ReadAtLeastAsync(size, cancellationToken).ConfigureAwait(false);
+            result = await ReadAsBytesArriveAsync(input, size, cancellationToken).ConfigureAwait(false);
             buffer = result.Buffer;
             if (buffer.Length < size)
             {
@@ -405,6 +405,24 @@ public sealed partial class LookupProtocolV1
         foreach (var r in _db.RemovePeer(client.Id))
         {
             Log.Unregister(_logger, client.Id, r.Category, r.Key, r.SubKey);
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="PipeReader.ReadAtLeastAsync"/>, but without asking the pipe for <paramref name="size"/> bytes up
+    /// front (a stream-backed pipe allocates that at once): memory grows only as body bytes actually arrive.
+    /// </summary>
+    private static async ValueTask<ReadResult> ReadAsBytesArriveAsync(PipeReader input, int size, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.Buffer.Length >= size || result.IsCompleted || result.IsCanceled)
+            {
+                return result;
+            }
+
+            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
         }
     }
 

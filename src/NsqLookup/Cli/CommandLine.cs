@@ -43,6 +43,14 @@ internal static class CommandLine
                 return null;
             }),
             new("quiet-pings", true, v => Bool(v, b => options = options with { QuietPings = b })),
+            // Additions (spec §8 items 1–3, deviation: safer): input limits the anchor lacks.
+            new("max-command-size", false, v => Int(v, 1, int.MaxValue, n => options = options with { MaxCommandLineLength = (int)n })),
+            new("max-identify-body-size", false, v => Int(v, 0, int.MaxValue, n => options = options with { MaxIdentifyBodySize = (int)n })),
+            new("handshake-timeout", false, v => Duration(v, d => options = options with { HandshakeTimeout = d })),
+            new("max-tcp-connections", false, v => Int(v, 0, int.MaxValue, n => options = options with { MaxTcpConnections = (int)n })),
+            new("http-max-header-size", false, v => Int(v, 1, int.MaxValue / 4, n => options = options with { HttpMaxHeaderSize = (int)n })),
+            new("http-max-body-size", false, v => Int(v, 0, long.MaxValue, n => options = options with { HttpMaxBodySize = n })),
+            new("http-header-timeout", false, v => Duration(v, d => options = options with { HttpHeaderTimeout = d }, positive: true)),
             new("config", false, v => { config = v; return null; }),
             new("version", true, v => Bool(v, b => version = b)),
             new("verbose", true, v => Bool(v, _ => { })), // deprecated, accepted, no effect
@@ -72,11 +80,23 @@ internal static class CommandLine
     // Go's flag package replaces the value parsers' own errors with errParse ("parse error").
     private const string ParseError = "parse error";
 
-    private static string? Duration(string text, Action<TimeSpan> set)
+    private static string? Duration(string text, Action<TimeSpan> set, bool positive = false)
     {
         if (!GoDuration.TryParse(text, out var d))
             return ParseError;
+        if (d < TimeSpan.Zero || (positive && d == TimeSpan.Zero))
+            return positive ? "must be positive" : "must not be negative";
         set(d);
+        return null;
+    }
+
+    private static string? Int(string text, long min, long max, Action<long> set)
+    {
+        if (GoInt.TryParse(text, out var n) is { } error)
+            return error;
+        if (n < min || n > max)
+            return $"must be between {min} and {max}";
+        set(n);
         return null;
     }
 

@@ -50,6 +50,11 @@ internal sealed partial class HttpApi
     private async Task<string> ServeAsync(HttpContext context, long start)
     {
         var response = context.Response;
+        if (!await DiscardBodyAsync(context).ConfigureAwait(false))
+        {
+            return OtherRoute;
+        }
+
         var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         if (rawTarget == "*")
         {
@@ -75,6 +80,35 @@ internal sealed partial class HttpApi
             {
                 LogQuerySemicolon();
             }
+        }
+    }
+
+    /// <summary>
+    /// Bodies carry nothing (spec §4.1) but are read and discarded before answering, so that one over
+    /// <c>--http-max-body-size</c> is answered 413 (deviation: safer, spec §8 item 2) instead of being cut off after
+    /// the answer. False when the request has been answered or the client is gone.
+    /// </summary>
+    private static async Task<bool> DiscardBodyAsync(HttpContext context)
+    {
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
+        {
+            return true;
+        }
+
+        try
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
+            return true;
+        }
+        catch (BadHttpRequestException ex)
+        {
+            context.Response.StatusCode = ex.StatusCode; // 413, or 400 for a malformed chunked body
+            context.Response.Headers.Connection = "close";
+            return false;
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            return false; // the client went away mid-body
         }
     }
 

@@ -107,7 +107,8 @@ internal sealed class QueryParameters
             }
             else
             {
-                var n = char.IsHighSurrogate(c) && i + 1 < s.Length ? 2 : 1;
+                // Only a real pair is taken together: a lone high surrogate must not swallow a following '%'.
+                var n = char.IsHighSurrogate(c) && i + 1 < s.Length && char.IsLowSurrogate(s[i + 1]) ? 2 : 1;
                 w += Encoding.UTF8.GetBytes(s.Slice(i, n), bytes.AsSpan(w));
                 i += n - 1;
             }

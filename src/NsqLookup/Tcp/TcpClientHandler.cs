@@ -10,8 +10,15 @@ namespace NsqLookup.Tcp;
 /// One accepted connection (internal/protocol/tcp_server.go + nsqlookupd/tcp.go): reads the 4-byte magic,
 /// answers a wrong one with <c>E_BAD_PROTOCOL</c>, and hands the rest of the stream to
 /// <see cref="LookupProtocolV1"/>. Bytes after the magic may already be buffered; they belong to the protocol.
+/// The magic must arrive within <see cref="NsqLookupOptions.HandshakeTimeout"/> (deviation: safer, spec §8 item 3);
+/// after it there is no read timeout, so an identified nsqd may stay silent as long as it likes.
 /// </summary>
-internal sealed partial class TcpClientHandler(LookupProtocolV1 protocol, NsqLookupMetrics metrics, ILogger<TcpClientHandler> logger)
+internal sealed partial class TcpClientHandler(
+    LookupProtocolV1 protocol,
+    NsqLookupOptions options,
+    TimeProvider time,
+    NsqLookupMetrics metrics,
+    ILogger<TcpClientHandler> logger)
 {
     public async Task RunAsync(Socket socket)
     {
@@ -22,7 +29,22 @@ internal sealed partial class TcpClientHandler(LookupProtocolV1 protocol, NsqLoo
         var output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
         try
         {
-            var (magic, partial) = await ProtocolMagic.ReadAsync(input).ConfigureAwait(false);
+            byte[]? magic;
+            bool partial;
+            using (var handshake = options.HandshakeTimeout > TimeSpan.Zero ? new CancellationTokenSource(options.HandshakeTimeout, time) : null)
+            {
+                try
+                {
+                    (magic, partial) = await ProtocolMagic.ReadAsync(input, handshake?.Token ?? default).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (handshake is { IsCancellationRequested: true })
+                {
+                    // Go's wording, had it set a read deadline.
+                    Log.FailedToReadMagic(logger, $"read tcp {GoAddress.Format(socket.LocalEndPoint)}->{peer}: i/o timeout");
+                    return;
+                }
+            }
+
             if (magic is null)
             {
                 Log.FailedToReadMagic(logger, partial ? "unexpected EOF" : "EOF");

@@ -11,22 +11,38 @@ namespace NsqLookup.Tcp;
 /// The TCP listener nsqd registers with (nsqlookupd/tcp.go + internal/protocol/tcp_server.go). Binds in
 /// <see cref="StartAsync"/> so a busy port fails startup; accepts in <see cref="ExecuteAsync"/>; on stop
 /// closes the listener, then every client (their registrations go with them), then waits for the handlers.
+/// Beyond <see cref="NsqLookupOptions.MaxTcpConnections"/> a new connection is reset at once and counted
+/// (deviation: safer, spec §8 item 2), with at most one WARNING per <see cref="LimitWarningInterval"/>.
 /// </summary>
 internal sealed partial class TcpServer(
     ListenAddress address,
     ServerIdentity identity,
     TcpClientHandler handler,
     IHostApplicationLifetime lifetime,
+    NsqLookupOptions options,
+    TimeProvider time,
     NsqLookupMetrics metrics,
     ILogger<TcpServer> logger) : BackgroundService
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LimitWarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<Socket, Task> _clients = new();
     private Socket? _listener;
+    private int _active;
+    private long _rejected;
+    private long _rejectedSinceWarning;
+    private long _lastWarning;
+    private bool _warned;
 
     /// <summary>The bound endpoint (the real port when started on port 0).</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary>Connections being served now.</summary>
+    public int ActiveConnections => Volatile.Read(ref _active);
+
+    /// <summary>Connections closed at accept because the limit was reached, since start.</summary>
+    public long RejectedConnections => Interlocked.Read(ref _rejected);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -74,7 +90,24 @@ internal sealed partial class TcpServer(
                 continue;
             }
 
-            Configure(socket);
+            // Only this loop increments, so checking then incrementing cannot overshoot the limit.
+            if (options.MaxTcpConnections > 0 && Volatile.Read(ref _active) >= options.MaxTcpConnections)
+            {
+                Reject(socket);
+                continue;
+            }
+
+            try
+            {
+                Configure(socket);
+            }
+            catch (SocketException)
+            {
+                socket.Dispose(); // reset before we got to it
+                continue;
+            }
+
+            Interlocked.Increment(ref _active);
             metrics.TcpConnectionOpened();
             _clients[socket] = RunClientAsync(socket);
         }
@@ -124,8 +157,36 @@ internal sealed partial class TcpServer(
         {
             CloseQuietly(socket);
             _clients.TryRemove(socket, out _);
+            Interlocked.Decrement(ref _active);
             metrics.TcpConnectionClosed();
         }
+    }
+
+    private void Reject(Socket socket)
+    {
+        Interlocked.Increment(ref _rejected);
+        metrics.TcpConnectionRejected();
+        _rejectedSinceWarning++;
+        var now = time.GetTimestamp();
+        if (!_warned || time.GetElapsedTime(_lastWarning, now) >= LimitWarningInterval)
+        {
+            Log.TooManyConnections(logger, options.MaxTcpConnections, GoAddress.Format(socket.RemoteEndPoint), _rejectedSinceWarning);
+            _warned = true;
+            _lastWarning = now;
+            _rejectedSinceWarning = 0;
+        }
+
+        // A reset rather than FIN: the peer learns at once, and no TIME_WAIT is left on our side.
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // already reset by the peer
+        }
+
+        socket.Dispose();
     }
 
     private static void Configure(Socket socket)
@@ -163,6 +224,9 @@ internal sealed partial class TcpServer(
 
         [LoggerMessage(LogLevel.Information, "TCP: closing {Address}")]
         public static partial void Closing(ILogger logger, string address);
+
+        [LoggerMessage(LogLevel.Warning, "TCP: connection limit {Max} reached - closing new client({Peer}) ({Count} rejected since the last warning)")]
+        public static partial void TooManyConnections(ILogger logger, int max, string peer, long count);
 
         [LoggerMessage(LogLevel.Warning, "temporary Accept() failure - {Error}")]
         public static partial void TemporaryAcceptFailure(ILogger logger, string error);

@@ -19,8 +19,16 @@ internal sealed record CliRun(int? ExitCode, string Stdout, string Stderr, Comma
         $"    \taddress of this lookupd node, (default to the OS hostname) (default \"{NsqLookupOptions.DefaultHostname}\")\n" +
         "  -config string\n" +
         "    \tpath to config file\n" +
+        "  -handshake-timeout duration\n" +
+        "    \ttime a new TCP connection has to send the protocol magic, 0 for none (default 10s)\n" +
         "  -http-address string\n" +
         "    \t<addr>:<port> to listen on for HTTP clients (default \"0.0.0.0:4161\")\n" +
+        "  -http-header-timeout duration\n" +
+        "    \ttime an HTTP client has to send the request line and headers (default 30s)\n" +
+        "  -http-max-body-size int\n" +
+        "    \tmaximum size of an HTTP request body, larger gets 413 (default 1048576)\n" +
+        "  -http-max-header-size int\n" +
+        "    \tmaximum size of an HTTP request line and of its headers, larger gets 414/431 (default 1048576)\n" +
         "  -inactive-producer-timeout duration\n" +
         "    \tduration of time a producer will remain in the active list since its last ping (default 5m0s)\n" +
         "  -log-format string\n" +
@@ -29,6 +37,12 @@ internal sealed record CliRun(int? ExitCode, string Stdout, string Stderr, Comma
         "    \tset log verbosity: debug, info, warn, error, or fatal (default INFO)\n" +
         "  -log-prefix string\n" +
         "    \tlog message prefix (default \"[nsqlookupd] \")\n" +
+        "  -max-command-size int\n" +
+        "    \tmaximum length of a TCP command line, including the newline (default 4096)\n" +
+        "  -max-identify-body-size int\n" +
+        "    \tmaximum size of an IDENTIFY body (default 65536)\n" +
+        "  -max-tcp-connections int\n" +
+        "    \tmaximum open TCP connections, new ones beyond are closed, 0 for no limit (default 10000)\n" +
         "  -quiet-pings\n" +
         "    \tlog each client PING at DEBUG instead of INFO\n" +
         "  -tcp-address string\n" +

@@ -4,12 +4,17 @@ using Xunit.Abstractions;
 
 namespace NsqLookup.IntegrationTests.Infrastructure;
 
-/// <summary>Routes daemon logs to the xunit output and keeps them (as <c>LEVEL: message</c>) for assertions.</summary>
-public sealed class CapturingLoggerProvider(ITestOutputHelper? output) : ILoggerProvider
+/// <summary>Routes daemon logs to the xunit output and keeps them (as <c>LEVEL: message</c>) for assertions.
+/// Lines <paramref name="keep"/> rejects are only counted (a long soak would otherwise hold millions).</summary>
+public sealed class CapturingLoggerProvider(ITestOutputHelper? output, Func<string, bool>? keep = null) : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private long _count;
 
     public IReadOnlyList<string> Lines => [.. _lines];
+
+    /// <summary>Every line logged, kept or not.</summary>
+    public long Count => Interlocked.Read(ref _count);
 
     public ILogger CreateLogger(string categoryName) => new Logger(this);
 
@@ -19,7 +24,13 @@ public sealed class CapturingLoggerProvider(ITestOutputHelper? output) : ILogger
 
     private void Write(LogLevel level, string message)
     {
+        Interlocked.Increment(ref _count);
         var text = $"{Level(level)}: {message}";
+        if (keep is not null && !keep(text))
+        {
+            return;
+        }
+
         _lines.Enqueue(text);
         try
         {

@@ -32,11 +32,12 @@ public sealed class TestDaemon : IAsyncDisposable
     public static async Task<TestDaemon> StartAsync(
         ITestOutputHelper? output,
         Func<NsqLookupOptions, NsqLookupOptions>? configure = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Func<string, bool>? keepLogs = null)
     {
         var options = new NsqLookupOptions { TcpAddress = "127.0.0.1:0", HttpAddress = "127.0.0.1:0" };
         options = configure?.Invoke(options) ?? options;
-        var logs = new CapturingLoggerProvider(output);
+        var logs = new CapturingLoggerProvider(output, keepLogs);
         var app = NsqLookupApp.Create(options, logging =>
         {
             logging.SetMinimumLevel(LogLevel.Debug);

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using NsqLookup.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace NsqLookup.IntegrationTests.Http;
+
+/// <summary>Kestrel's limits on the HTTP port (spec §4.1, §8 items 2–3): header size, body size, header timeout.</summary>
+public sealed class HttpLimitTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_body_over_the_cap_gets_413_and_the_daemon_keeps_serving()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+        using var big = new ByteArrayContent(new byte[(1024 * 1024) + 1]);
+        using var response = await daemon.Http.PostAsync("/topic/create?topic=t", big);
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await daemon.Http.GetStringAsync("/ping")).Should().Be("OK");
+    }
+
+    [Fact]
+    public async Task A_body_under_the_cap_is_ignored_as_before()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+        using var form = new StringContent("topic=x", Encoding.ASCII, "application/x-www-form-urlencoded");
+        using var response = await daemon.Http.PostAsync("/topic/create", form);
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Be("{\"message\":\"MISSING_ARG_TOPIC\"}");
+    }
+
+    [Fact]
+    public async Task The_body_cap_is_a_flag()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpMaxBodySize = 10 });
+        using var body = new ByteArrayContent(new byte[11]);
+        using var response = await daemon.Http.PostAsync("/topic/create?topic=t", body);
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task A_query_of_900_KB_is_still_served_but_2_MiB_is_refused()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+        using (var ok = await daemon.Http.GetAsync("/lookup?topic=" + new string('a', 900 * 1024)))
+        {
+            ok.StatusCode.Should().Be(HttpStatusCode.NotFound); // TOPIC_NOT_FOUND: parsed and routed
+        }
+
+        using var tooLong = await daemon.Http.GetAsync("/lookup?topic=" + new string('a', 2 * 1024 * 1024));
+        tooLong.StatusCode.Should().Be(HttpStatusCode.RequestUriTooLong);
+    }
+
+    [Fact]
+    public async Task A_client_that_never_finishes_its_headers_is_cut_off_after_the_header_timeout()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpHeaderTimeout = TimeSpan.FromSeconds(1) });
+        await using var client = await TestClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, daemon.HttpPort));
+        await client.SendAsync("GET /ping HTTP/1.1\r\nHost: x\r\n");
+        var sw = Stopwatch.StartNew();
+        var answer = Encoding.ASCII.GetString(await client.ReadToEndAsync());
+        output.WriteLine($"closed after {sw.ElapsedMilliseconds} ms: {answer.Split('\r')[0]}");
+        sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        answer.Should().Match(a => a.Length == 0 || a.StartsWith("HTTP/1.1 408", StringComparison.Ordinal));
+        (await daemon.Http.GetStringAsync("/ping")).Should().Be("OK");
+    }
+}
