@@ -71,7 +71,13 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             kestrel.Limits.RequestHeadersTimeout = options.HttpHeaderTimeout;
             kestrel.Listen(httpAddress.EndPoint, listen => listen.Protocols = HttpProtocols.Http1);
         });
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            host.ShutdownTimeout = options.ShutdownTimeout;
+
+            // TCP clients are closed at once while Kestrel drains in-flight requests, not after it (spec §5.5).
+            host.ServicesStopConcurrently = true;
+        });
 
         var time = timeProvider ?? TimeProvider.System;
         builder.Services.AddSingleton(options);

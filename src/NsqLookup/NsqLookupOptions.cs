@@ -36,6 +36,9 @@ public sealed record NsqLookupOptions
     /// them forever, as the original does.</summary>
     public TimeSpan PruneEmptyKeysAfter { get; init; }
 
+    /// <summary>On SIGTERM/SIGINT: how long in-flight HTTP requests and closing TCP clients are waited for.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a new TCP connection may take to send the 4-byte magic; zero disables
     /// (spec §8 item 3, deviation: safer). Must stay above 5 s (spec T4).</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -27,6 +27,10 @@ internal static class CommandLine
             new("broadcast-address", false, v => { options = options with { BroadcastAddress = v }; return null; }),
             new("inactive-producer-timeout", false, v => Duration(v, d => options = options with { InactiveProducerTimeout = d })),
             new("tombstone-lifetime", false, v => Duration(v, d => options = options with { TombstoneLifetime = d })),
+
+            // Additions (Operations): opt-in pruning of keys the original keeps forever; the drain bound on shutdown.
+            new("prune-empty-keys-after", false, v => Duration(v, d => options = options with { PruneEmptyKeysAfter = d })),
+            new("shutdown-timeout", false, v => Duration(v, d => options = options with { ShutdownTimeout = d })),
             new("log-level", false, v =>
             {
                 if (!GoLogLevel.TryParse(v, out var level))

@@ -26,6 +26,8 @@ internal static class ConfigFile
         ("tombstone-lifetime", "TombstoneLifetime"),
         ("log-format", "LogFormat"),
         ("quiet-pings", "QuietPings"),
+        ("prune-empty-keys-after", "PruneEmptyKeysAfter"),
+        ("shutdown-timeout", "ShutdownTimeout"),
     ];
 
     /// <summary>
@@ -179,12 +181,16 @@ internal static class ConfigFile
                     _ => options with { BroadcastAddress = s },
                 };
                 return null;
-            case "inactive-producer-timeout" or "tombstone-lifetime":
+            case "inactive-producer-timeout" or "tombstone-lifetime" or "prune-empty-keys-after" or "shutdown-timeout":
                 if (CoerceDuration(value, out var d) is { } durationError)
                     return new ApplyError(durationError);
-                options = flag == "tombstone-lifetime"
-                    ? options with { TombstoneLifetime = d }
-                    : options with { InactiveProducerTimeout = d };
+                options = flag switch
+                {
+                    "tombstone-lifetime" => options with { TombstoneLifetime = d },
+                    "prune-empty-keys-after" => options with { PruneEmptyKeysAfter = d },
+                    "shutdown-timeout" => options with { ShutdownTimeout = d },
+                    _ => options with { InactiveProducerTimeout = d },
+                };
                 return null;
             case "quiet-pings":
                 switch (value)
@@ -240,6 +246,8 @@ internal static class ConfigFile
     {
         "inactive-producer-timeout" => GoDuration.Format(options.InactiveProducerTimeout),
         "tombstone-lifetime" => GoDuration.Format(options.TombstoneLifetime),
+        "prune-empty-keys-after" => GoDuration.Format(options.PruneEmptyKeysAfter),
+        "shutdown-timeout" => GoDuration.Format(options.ShutdownTimeout),
         "quiet-pings" => options.QuietPings ? "true" : "false",
         _ => "",
     };

@@ -24,7 +24,6 @@ internal sealed partial class TcpServer(
     NsqLookupMetrics metrics,
     ILogger<TcpServer> logger) : BackgroundService
 {
-    private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LimitWarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<Socket, Task> _clients = new();
@@ -130,7 +129,7 @@ internal sealed partial class TcpServer(
 
         try
         {
-            await Task.WhenAll(_clients.Values).WaitAsync(StopWait, cancellationToken).ConfigureAwait(false);
+            await Task.WhenAll(_clients.Values).WaitAsync(options.ShutdownTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {

@@ -43,8 +43,12 @@ internal sealed record CliRun(int? ExitCode, string Stdout, string Stderr, Comma
         "    \tmaximum size of an IDENTIFY body (default 65536)\n" +
         "  -max-tcp-connections int\n" +
         "    \tmaximum open TCP connections, new ones beyond are closed, 0 for no limit (default 10000)\n" +
+        "  -prune-empty-keys-after duration\n" +
+        "    \tdelete topic/channel registrations left with no producer for this long, 0 to keep them forever\n" +
         "  -quiet-pings\n" +
         "    \tlog each client PING at DEBUG instead of INFO\n" +
+        "  -shutdown-timeout duration\n" +
+        "    \ton SIGTERM/SIGINT, how long to wait for in-flight HTTP requests and TCP clients (default 5s)\n" +
         "  -tcp-address string\n" +
         "    \t<addr>:<port> to listen on for TCP clients (default \"0.0.0.0:4160\")\n" +
         "  -tombstone-lifetime duration\n" +

@@ -74,6 +74,20 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
+    public void Operations_additions_are_read_from_the_file_and_flags_win()
+    {
+        var o = Resolve("prune_empty_keys_after = \"10m\"\nshutdown_timeout = 2000");
+        o.ExitCode.Should().BeNull(o.Stderr);
+        o.Options.PruneEmptyKeysAfter.Should().Be(TimeSpan.FromMinutes(10));
+        o.Options.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(2));
+
+        var flags = Resolve("prune_empty_keys_after = \"10m\"", "--prune-empty-keys-after=1h");
+        flags.Options.PruneEmptyKeysAfter.Should().Be(TimeSpan.FromHours(1));
+        Resolve("").Options.PruneEmptyKeysAfter.Should().Be(TimeSpan.Zero, "pruning is off unless asked for");
+        Resolve("").Options.ShutdownTimeout.Should().Be(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void Unknown_keys_and_config_version_verbose_are_ignored()
     {
         var o = Resolve("""
