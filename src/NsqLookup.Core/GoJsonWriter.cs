@@ -56,6 +56,14 @@ public sealed class GoJsonWriter(IBufferWriter<byte> output)
         _needsComma = true;
     }
 
+    /// <summary>Writes already-encoded JSON (a value, or a run of <c>"name":value</c> members) as the next item.</summary>
+    public void WriteRaw(ReadOnlySpan<byte> json)
+    {
+        Comma();
+        Write(json);
+        _needsComma = true;
+    }
+
     public void WriteString(string name, string value)
     {
         WritePropertyName(name);

@@ -17,13 +17,22 @@ internal sealed partial class HttpApi
 
     private ApiResult DoTopics()
     {
+        // The registry hands out the same immutable list until a topic is added or removed, so the encoded
+        // answer is reused until then: a poll of a large directory costs a copy, not a re-encoding.
         var topics = _db.Topics();
-        return Json(json =>
+        if (_topicsAnswer is { } cached && ReferenceEquals(cached.Source, topics))
+        {
+            return cached.Result;
+        }
+
+        var result = Json(json =>
         {
             json.WriteStartObject();
             WriteStrings(json, "topics", topics);
             json.WriteEndObject();
         });
+        _topicsAnswer = new CachedAnswer(topics, result);
+        return result;
     }
 
     private ApiResult DoChannels(RequestTarget target)
@@ -148,18 +157,8 @@ internal sealed partial class HttpApi
         });
     }
 
-    /// <summary>The anchor's <c>PeerInfo</c> struct fields, in struct order (spec §4.5).</summary>
-    private static void WriteProducerFields(GoJsonWriter json, PeerInfo peer)
-    {
-        json.WriteString("remote_address", peer.RemoteAddress);
-        json.WriteString("hostname", peer.Hostname);
-        json.WriteString("broadcast_address", peer.BroadcastAddress);
-        json.WriteNumber("tcp_port", peer.TcpPort);
-        json.WriteNumber("http_port", peer.HttpPort);
-        json.WriteString("version", peer.Version);
-        json.WriteString("topology_zone", peer.TopologyZone);
-        json.WriteString("topology_region", peer.TopologyRegion);
-    }
+    /// <summary>The anchor's <c>PeerInfo</c> struct fields, in struct order (spec §4.5), encoded once per peer.</summary>
+    private static void WriteProducerFields(GoJsonWriter json, PeerInfo peer) => json.WriteRaw(peer.ProducerFieldsJson);
 
     /// <summary>A string array that is never <c>null</c>, even when empty.</summary>
     private static void WriteStrings(GoJsonWriter json, string name, IReadOnlyList<string> values)
@@ -173,6 +172,8 @@ internal sealed partial class HttpApi
 
         json.WriteEndArray();
     }
+
+    private sealed record CachedAnswer(object Source, ApiResult Result);
 
     private static ApiResult Json(Action<GoJsonWriter> write)
     {

@@ -21,6 +21,9 @@ internal sealed partial class HttpApi
     private readonly NsqLookupMetrics _metrics;
     private readonly MetricsEndpoint _metricsEndpoint;
 
+    // The last /topics answer and the registry list it encodes (see DoTopics); replaced, never mutated.
+    private volatile CachedAnswer? _topicsAnswer;
+
     public HttpApi(RegistrationDB db, TimeProvider time, ILogger<HttpApi> logger, NsqLookupMetrics metrics, MetricsEndpoint metricsEndpoint)
     {
         _db = db;

@@ -71,7 +71,15 @@ internal sealed partial class TcpClientHandler(
         finally
         {
             await input.CompleteAsync().ConfigureAwait(false);
-            await output.CompleteAsync().ConfigureAwait(false);
+            try
+            {
+                // Completing flushes whatever is still buffered (e.g. an error frame whose flush already failed).
+                await output.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                // The socket is already closed (peer gone or shutdown): nothing left to deliver.
+            }
         }
     }
 
