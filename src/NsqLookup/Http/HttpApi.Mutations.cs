@@ -10,14 +10,9 @@ internal sealed partial class HttpApi
 {
     private ApiResult DoCreateTopic(RequestTarget target)
     {
-        if (!TryParams(target, out var query))
+        if (TopicArg(target, out _, out var topic) is { } error)
         {
-            return ApiResult.Fail(400, ApiErrors.InvalidRequest);
-        }
-
-        if (!query.TryGet("topic", out var topic))
-        {
-            return ApiResult.Fail(400, ApiErrors.MissingArgTopic);
+            return error;
         }
 
         if (!Names.IsValid(topic))
@@ -32,14 +27,9 @@ internal sealed partial class HttpApi
 
     private ApiResult DoDeleteTopic(RequestTarget target)
     {
-        if (!TryParams(target, out var query))
+        if (TopicArg(target, out _, out var topic) is { } error)
         {
-            return ApiResult.Fail(400, ApiErrors.InvalidRequest);
-        }
-
-        if (!query.TryGet("topic", out var topic))
-        {
-            return ApiResult.Fail(400, ApiErrors.MissingArgTopic);
+            return error;
         }
 
         // As the anchor: every channel key of the topic, then the topic key, one line per key removed.
@@ -61,14 +51,9 @@ internal sealed partial class HttpApi
 
     private ApiResult DoTombstoneTopicProducer(RequestTarget target)
     {
-        if (!TryParams(target, out var query))
+        if (TopicArg(target, out var query, out var topic) is { } error)
         {
-            return ApiResult.Fail(400, ApiErrors.InvalidRequest);
-        }
-
-        if (!query.TryGet("topic", out var topic))
-        {
-            return ApiResult.Fail(400, ApiErrors.MissingArgTopic);
+            return error;
         }
 
         if (!query.TryGet("node", out var node))
@@ -116,14 +101,9 @@ internal sealed partial class HttpApi
     private static ApiResult? TopicChannelArgs(RequestTarget target, out string topic, out string channel)
     {
         topic = channel = "";
-        if (!TryParams(target, out var query))
+        if (TopicArg(target, out var query, out var t) is { } error)
         {
-            return ApiResult.Fail(400, ApiErrors.InvalidRequest);
-        }
-
-        if (!query.TryGet("topic", out var t))
-        {
-            return ApiResult.Fail(400, ApiErrors.MissingArgTopic);
+            return error;
         }
 
         if (!Names.IsValid(t))

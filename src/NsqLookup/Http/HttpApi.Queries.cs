@@ -37,14 +37,9 @@ internal sealed partial class HttpApi
 
     private ApiResult DoChannels(RequestTarget target)
     {
-        if (!TryParams(target, out var query))
+        if (TopicArg(target, out _, out var topic) is { } error)
         {
-            return ApiResult.Fail(400, ApiErrors.InvalidRequest);
-        }
-
-        if (!query.TryGet("topic", out var topic))
-        {
-            return ApiResult.Fail(400, ApiErrors.MissingArgTopic);
+            return error;
         }
 
         var channels = _db.Channels(topic);
@@ -58,14 +53,9 @@ internal sealed partial class HttpApi
 
     private ApiResult DoLookup(RequestTarget target)
     {
-        if (!TryParams(target, out var query))
+        if (TopicArg(target, out _, out var topic) is { } error)
         {
-            return ApiResult.Fail(400, ApiErrors.InvalidRequest);
-        }
-
-        if (!query.TryGet("topic", out var topic))
-        {
-            return ApiResult.Fail(400, ApiErrors.MissingArgTopic);
+            return error;
         }
 
         // One snapshot for existence, channels and producers (spec §8 item 11).

@@ -219,6 +219,25 @@ internal sealed partial class HttpApi
         LogAccess(status, method, requestUri, remote, elapsed);
     }
 
+    /// <summary>What every route that takes a topic checks first, in the anchor's order: the query parses
+    /// (else <c>INVALID_REQUEST</c>), then <c>topic</c> is present (else <c>MISSING_ARG_TOPIC</c>). Null when both hold.</summary>
+    private static ApiResult? TopicArg(RequestTarget target, out QueryParameters query, out string topic)
+    {
+        topic = "";
+        if (!TryParams(target, out query))
+        {
+            return ApiResult.Fail(400, ApiErrors.InvalidRequest);
+        }
+
+        if (!query.TryGet("topic", out var value))
+        {
+            return ApiResult.Fail(400, ApiErrors.MissingArgTopic);
+        }
+
+        topic = value;
+        return null;
+    }
+
     /// <summary><c>http_api.NewReqParams</c>: only the query string counts (the body is ignored).</summary>
     private static bool TryParams(RequestTarget target, out QueryParameters parameters)
     {
