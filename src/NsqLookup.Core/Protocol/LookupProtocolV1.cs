@@ -129,7 +129,7 @@ public sealed partial class LookupProtocolV1
         finally
         {
             Log.ExitingIoLoop(_logger, client.Id);
-            RemoveRegistrations(client);
+            await RemoveRegistrationsAsync(client).ConfigureAwait(false);
             if (exitError is not null)
             {
                 if (cleanClose)
@@ -395,14 +395,16 @@ public sealed partial class LookupProtocolV1
         }
     }
 
-    private void RemoveRegistrations(ClientV1 client)
+    /// <summary>The peer is gone from every answer when the registry returns the task (an O(1) detach on this
+    /// thread); its entries are released on the registry's worker, and logged once they are.</summary>
+    private async Task RemoveRegistrationsAsync(ClientV1 client)
     {
         if (!client.IsIdentified)
         {
             return;
         }
 
-        foreach (var r in _db.RemovePeer(client.Id))
+        foreach (var r in await _db.RemovePeerAsync(client.Id).ConfigureAwait(false))
         {
             Log.Unregister(_logger, client.Id, r.Category, r.Key, r.SubKey);
         }

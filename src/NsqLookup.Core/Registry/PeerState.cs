@@ -20,7 +20,14 @@ internal sealed class PeerState(int slot, PeerInfo info)
     /// <summary>Client, topic and channel entries together; the slot is freed when this reaches zero.</summary>
     public int Entries { get; set; }
 
+    /// <summary>Topic entries among <see cref="Entries"/> (the rest are channel entries and <c>client::</c>).</summary>
+    public int TopicEntries { get; set; }
+
     public bool Released { get; set; }
+
+    /// <summary>The connection is gone (<see cref="RegistrationDB.DetachPeer"/>): its id is no longer this state's,
+    /// it is out of the counts, and every query skips its entries until they are released.</summary>
+    public bool Detached { get; set; }
 
     /// <summary>How many of this peer's entries carry a tombstone stamp; while zero, a <c>/nodes</c> row needs no
     /// per-topic lookups.</summary>

@@ -40,8 +40,9 @@ public sealed partial class RegistrationDB
             var live = new List<PeerInfo>(key.Slots.Count);
             foreach (var slot in key.Slots)
             {
-                var peer = _slots[slot]!.Info;
-                if (IsActive(peer, now) && !IsTombstoned(key, slot, now))
+                var state = _slots[slot]!;
+                var peer = state.Info;
+                if (!state.Detached && IsActive(peer, now) && !IsTombstoned(key, slot, now))
                 {
                     live.Add(peer);
                 }
@@ -82,7 +83,7 @@ public sealed partial class RegistrationDB
             bool[]? tombstones = null;
             lock (_lock)
             {
-                if (state.Released || !state.InClientKey || !IsActive(state.Info, now))
+                if (state.Released || state.Detached || !state.InClientKey || !IsActive(state.Info, now))
                 {
                     continue;
                 }
@@ -173,13 +174,22 @@ public sealed partial class RegistrationDB
         var entries = new List<DebugEntry>(key.Slots.Count);
         foreach (var slot in key.Slots)
         {
-            var peer = _slots[slot]!.Info;
+            var state = _slots[slot]!;
+            if (state.Detached)
+            {
+                continue;
+            }
+
+            var peer = state.Info;
             TombstoneStamp stamp = default;
             var tombstoned = key.Tombstones?.TryGetValue(slot, out stamp) == true;
             entries.Add(new DebugEntry(peer, peer.LastUpdateUnixNanos, tombstoned, tombstoned ? stamp.UnixNanos : GoTime.ZeroUnixNanos));
         }
 
-        result.Add(new DebugRegistration(key.Registration.ToString(), entries));
+        if (entries.Count > 0)
+        {
+            result.Add(new DebugRegistration(key.Registration.ToString(), entries));
+        }
     }
 
     private bool IsActive(PeerInfo peer, long now) =>

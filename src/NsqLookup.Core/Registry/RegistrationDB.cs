@@ -28,6 +28,14 @@ public sealed partial class RegistrationDB
     private readonly Stack<int> _freeSlots = new();
     private KeyNode? _clientKey;
 
+    /// <summary>Peers detached (<see cref="DetachPeer"/>) whose entries are not all released yet; while zero, no key
+    /// holds a slot that queries must skip.</summary>
+    private int _detached;
+
+    /// <summary>Departures waiting for the release worker; also the worker's lock.</summary>
+    private readonly Queue<PeerDeparture> _releases = new();
+    private bool _releasing;
+
     /// <summary>Names with a topic key (<c>/topics</c>); replaced, never mutated, so readers need no lock.</summary>
     private ImmutableSortedSet<string> _topicNames = NoNames;
 
@@ -89,6 +97,7 @@ public sealed partial class RegistrationDB
             {
                 mine.InTopicKey = true;
                 state.TopicRow = null;
+                state.TopicEntries++;
                 _topicEntries++;
             }
             else
@@ -112,7 +121,7 @@ public sealed partial class RegistrationDB
             }
 
             var removed = _peers.TryGetValue(peerId, out var state) && RemoveEntry(key, state);
-            return (removed, key.Slots.Count);
+            return (removed, LiveCount(key));
         }
     }
 
@@ -145,7 +154,7 @@ public sealed partial class RegistrationDB
             }
 
             var removed = _peers.TryGetValue(peerId, out var state) && RemoveEntry(key, state);
-            if (key.Slots.Count == 0 && Names.IsEphemeral(channel))
+            if (Names.IsEphemeral(channel) && LiveCount(key) == 0)
             {
                 RemoveKey(key);
             }
@@ -183,7 +192,7 @@ public sealed partial class RegistrationDB
             if (node.TopicKey is { } topicKey)
             {
                 removed = state is not null && RemoveEntry(topicKey, state);
-                if (topicKey.Slots.Count == 0 && Names.IsEphemeral(topic))
+                if (Names.IsEphemeral(topic) && LiveCount(topicKey) == 0)
                 {
                     RemoveKey(topicKey);
                 }
@@ -193,34 +202,90 @@ public sealed partial class RegistrationDB
         }
     }
 
-    /// <summary>Disconnect cleanup (spec §2.9): removes the peer from every key it is in; keys stay. Returns the
-    /// registrations it was removed from. Costs this peer's registrations, taken a few topics per lock hold so
-    /// a large peer leaving does not stall everyone else's REGISTER.</summary>
-    public IReadOnlyList<Registration> RemovePeer(string peerId)
+    /// <summary>Disconnect cleanup (spec §2.9), all at once: <see cref="DetachPeer"/> then <see cref="ReleasePeer"/>.
+    /// Returns the registrations the peer was removed from.</summary>
+    public IReadOnlyList<Registration> RemovePeer(string peerId) =>
+        DetachPeer(peerId) is { } departure ? ReleasePeer(departure) : [];
+
+    /// <summary>
+    /// Disconnect cleanup for a live connection: detaches the peer at once (O(1), see <see cref="DetachPeer"/>), so
+    /// it is gone from every answer before this returns, then releases its entries on the registry's one release
+    /// worker, off the caller's thread: a hundred nsqd leaving together cost the socket thread microseconds each,
+    /// not a walk of their registrations. The task gives the registrations the peer was removed from.
+    /// </summary>
+    public Task<IReadOnlyList<Registration>> RemovePeerAsync(string peerId)
     {
-        const int topicsPerHold = 32;
-        PeerState? state;
-        TopicNode[] topics;
-        var removed = new List<Registration>();
+        if (DetachPeer(peerId) is not { } departure)
+        {
+            return Task.FromResult<IReadOnlyList<Registration>>([]);
+        }
+
+        bool start;
+        lock (_releases)
+        {
+            _releases.Enqueue(departure);
+            start = !_releasing;
+            _releasing = true;
+        }
+
+        if (start)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static db => db.DrainReleases(), this, preferLocal: false);
+        }
+
+        return departure.Released.Task;
+    }
+
+    /// <summary>
+    /// The O(1) half of a disconnect: the peer id is free again, the peer leaves <c>client::</c> and the counts, and
+    /// every query skips its remaining entries, so every answer is already what it will be once they are gone. Its
+    /// entries stay (holding its slot) until <see cref="ReleasePeer"/>. Null when the peer has no entry.
+    /// </summary>
+    public PeerDeparture? DetachPeer(string peerId)
+    {
         lock (_lock)
         {
-            if (!_peers.TryGetValue(peerId, out state))
+            if (!_peers.Remove(peerId, out var state))
             {
-                return [];
+                return null;
             }
 
-            removed.Capacity = state.Entries;
-            if (state.InClientKey && _clientKey is { } client)
+            var client = state.InClientKey && _clientKey is { } key && RemoveEntry(key, state);
+            if (state.Entries > 0)
             {
-                RemoveEntry(client, state);
-                removed.Add(client.Registration);
+                state.Detached = true;
+                _detached++;
+                _topicEntries -= state.TopicEntries;
+                _channelEntries -= state.Entries - state.TopicEntries;
             }
 
+            return new PeerDeparture(state, client);
+        }
+    }
+
+    /// <summary>Removes a detached peer's entries (keys stay); returns every registration it was removed from,
+    /// <c>client::</c> included. Costs this peer's registrations, taken a few topics per lock hold so a large peer
+    /// leaving does not stall everyone else's REGISTER.</summary>
+    public IReadOnlyList<Registration> ReleasePeer(PeerDeparture departure)
+    {
+        ArgumentNullException.ThrowIfNull(departure);
+        const int topicsPerHold = 32;
+        var state = departure.State;
+        var removed = new List<Registration>();
+        if (departure.InClientKey)
+        {
+            removed.Add(Registration.Client);
+        }
+
+        TopicNode[] topics;
+        lock (_lock)
+        {
+            removed.Capacity = removed.Count + state.Entries;
             topics = [.. state.Topics.Keys];
         }
 
-        // A peer id is unique among live connections, so nothing adds to this peer meanwhile; a concurrent HTTP
-        // delete may remove some entries first, which the lookups below simply find gone.
+        // A detached peer gains nothing, so only an HTTP delete races this, and it unlinks what it removes: what
+        // state.Topics still names is still this peer's (its slot stays reserved until its last entry goes).
         for (var start = 0; start < topics.Length; start += topicsPerHold)
         {
             lock (_lock)
@@ -247,7 +312,35 @@ public sealed partial class RegistrationDB
             }
         }
 
+        departure.Released.TrySetResult(removed);
         return removed;
+    }
+
+    private void DrainReleases()
+    {
+        while (true)
+        {
+            PeerDeparture departure;
+            lock (_releases)
+            {
+                if (!_releases.TryDequeue(out departure!))
+                {
+                    _releasing = false;
+                    return;
+                }
+            }
+
+            try
+            {
+                ReleasePeer(departure);
+            }
+#pragma warning disable CA1031 // a failure must reach the awaiting connection, not kill the worker
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                departure.Released.TrySetException(ex);
+            }
+        }
     }
 
     /// <summary>IDENTIFY / PING: stamps the peer's last update with now; returns the time since the previous stamp.</summary>
@@ -304,7 +397,7 @@ public sealed partial class RegistrationDB
             var count = 0;
             foreach (var slot in key.Slots)
             {
-                if (MatchesNode(_slots[slot]!.Info, node))
+                if (!_slots[slot]!.Detached && MatchesNode(_slots[slot]!.Info, node))
                 {
                     key.Tombstones ??= [];
                     if (key.Tombstones.TryAdd(slot, stamp))
@@ -322,6 +415,26 @@ public sealed partial class RegistrationDB
 
             return count;
         }
+    }
+
+    /// <summary>The key's entries that queries see: all of them unless some belong to a detached peer.</summary>
+    private int LiveCount(KeyNode key)
+    {
+        if (_detached == 0)
+        {
+            return key.Slots.Count;
+        }
+
+        var live = 0;
+        foreach (var slot in key.Slots)
+        {
+            if (!_slots[slot]!.Detached)
+            {
+                live++;
+            }
+        }
+
+        return live;
     }
 
     private static bool MatchesNode(PeerInfo peer, string node)
@@ -480,12 +593,19 @@ public sealed partial class RegistrationDB
             {
                 mine.InTopicKey = false;
                 state.TopicRow = null;
-                _topicEntries--;
+                state.TopicEntries--;
+                if (!state.Detached)
+                {
+                    _topicEntries--;
+                }
             }
             else
             {
                 mine.RemoveChannel(key);
-                _channelEntries--;
+                if (!state.Detached)
+                {
+                    _channelEntries--;
+                }
             }
 
             if (mine.IsEmpty)
@@ -497,7 +617,15 @@ public sealed partial class RegistrationDB
         if (--state.Entries == 0)
         {
             state.Released = true;
-            _peers.Remove(state.Info.Id);
+            if (state.Detached)
+            {
+                _detached--; // its id already left _peers, and may belong to a new connection by now
+            }
+            else
+            {
+                _peers.Remove(state.Info.Id);
+            }
+
             _slots[state.Slot] = null;
             _freeSlots.Push(state.Slot);
         }

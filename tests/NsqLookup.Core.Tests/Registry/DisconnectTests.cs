@@ -55,6 +55,72 @@ public sealed class DisconnectTests
     }
 
     [Fact]
+    public void A_detached_peer_is_gone_from_every_answer_before_its_entries_are_released()
+    {
+        var a = _h.Identify("10.0.0.1:1000", broadcastAddress: "a");
+        var b = _h.Identify("10.0.0.2:1000", broadcastAddress: "b");
+        _h.Register(a, "t", "c");
+        _h.Register(a, "u");
+        _h.Register(b, "t", "c");
+        _h.Register(a, "e#ephemeral", "x#ephemeral");
+
+        var departure = _h.Db.DetachPeer(a.Id)!;
+
+        _h.LookupIds("t").Should().Equal(b.Id);
+        _h.LookupIds("u").Should().BeEmpty();
+        _h.Db.Nodes().Select(n => n.Peer.Id).Should().Equal(b.Id);
+        _h.Db.Debug().SelectMany(r => r.Entries).Should().OnlyContain(e => e.Peer.Id == b.Id);
+        _h.Db.Debug().Select(r => r.Name).Should().Equal("channel:t:c", "client::", "topic:t:");
+        _h.Db.Tombstone("u", "a:4151").Should().Be(0);
+        _h.Db.Counts().Should().Be(new RegistryCounts(Producers: 1, Topics: 3, Channels: 2, ClientEntries: 1, TopicEntries: 1, ChannelEntries: 1));
+
+        // The detached peer's lingering entry does not keep an #ephemeral key alive for others.
+        var c = _h.Identify("10.0.0.3:1000");
+        _h.Register(c, "e#ephemeral", "x#ephemeral");
+        _h.Db.UnregisterChannel("e#ephemeral", "x#ephemeral", c.Id).Should().BeTrue();
+        _h.Db.Channels("e#ephemeral").Should().BeEmpty();
+
+        _h.Db.ReleasePeer(departure).Should().BeEquivalentTo([
+            Registration.Client, Registration.Topic("t"), Registration.Channel("t", "c"), Registration.Topic("u"),
+            Registration.Topic("e#ephemeral")]);
+        _h.Db.Counts().Should().Be(new RegistryCounts(Producers: 2, Topics: 3, Channels: 1, ClientEntries: 2, TopicEntries: 2, ChannelEntries: 1));
+        _h.LookupIds("t").Should().Equal(b.Id);
+    }
+
+    [Fact]
+    public void A_new_connection_may_take_the_id_of_one_still_being_released()
+    {
+        var old = _h.Identify("10.0.0.1:1000");
+        _h.Register(old, "t", "c");
+        var departure = _h.Db.DetachPeer(old.Id)!;
+
+        var again = _h.Identify("10.0.0.1:1000", broadcastAddress: "again");
+        _h.Register(again, "t");
+        _h.Db.ReleasePeer(departure).Should().HaveCount(3);
+
+        _h.Db.Lookup("t")!.Producers.Should().ContainSingle().Which.Should().BeSameAs(again);
+        _h.Db.Nodes().Should().ContainSingle().Which.Peer.Should().BeSameAs(again);
+        _h.Db.Counts().Producers.Should().Be(1);
+        _h.Db.RemovePeer(again.Id).Should().BeEquivalentTo([Registration.Client, Registration.Topic("t")]);
+    }
+
+    [Fact]
+    public async Task RemovePeerAsync_detaches_before_it_returns_and_releases_off_the_callers_thread()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t", "c");
+
+        var released = _h.Db.RemovePeerAsync(p.Id);
+        _h.Db.Nodes().Should().BeEmpty();
+        _h.LookupIds("t").Should().BeEmpty();
+
+        (await released.WaitAsync(TimeSpan.FromSeconds(10))).Should().BeEquivalentTo(
+            [Registration.Client, Registration.Topic("t"), Registration.Channel("t", "c")]);
+        _h.Db.Counts().Should().Be(new RegistryCounts(0, 1, 1, 0, 0, 0));
+        (await _h.Db.RemovePeerAsync(p.Id).WaitAsync(TimeSpan.FromSeconds(10))).Should().BeEmpty();
+    }
+
+    [Fact]
     public void RemovePeer_of_an_unknown_or_removed_peer_returns_nothing()
     {
         var p = _h.Identify("10.0.0.1:1000");

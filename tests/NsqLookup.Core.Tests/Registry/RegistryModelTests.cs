@@ -29,7 +29,9 @@ public sealed class RegistryModelTests
             (1, Gen.Const(RegistryOpKind.CreateChannel)),
             (1, Gen.Const(RegistryOpKind.DeleteTopic)),
             (1, Gen.Const(RegistryOpKind.DeleteChannel)),
-            (2, Gen.Const(RegistryOpKind.Advance))),
+            (2, Gen.Const(RegistryOpKind.Advance)),
+            (2, Gen.Const(RegistryOpKind.Detach)),
+            (2, Gen.Const(RegistryOpKind.Release))),
         Gen.Int[0, 2],
         Gen.Int[0, TopicPool.Length - 1],
         Gen.Int[0, ChannelPool.Length], // == length: no channel (topic form)
@@ -49,6 +51,7 @@ public sealed class RegistryModelTests
         private readonly RegistryHarness _h = new();
         private readonly RegistryModel _model;
         private readonly PeerInfo?[] _conns = new PeerInfo?[3];
+        private readonly List<(PeerDeparture Departure, string Id, List<Registration> Expected)> _departures = [];
         private int _connections;
 
         public Session() => _model = new RegistryModel(_h.Clock, _h.Db.InactiveProducerTimeout, _h.Db.TombstoneLifetime);
@@ -61,6 +64,12 @@ public sealed class RegistryModelTests
             {
                 Apply(ops[i]);
                 Compare($"after step {i}: {ops[i]}");
+            }
+
+            while (_departures.Count > 0)
+            {
+                Release(0);
+                Compare("after the last releases");
             }
         }
 
@@ -78,8 +87,12 @@ public sealed class RegistryModelTests
                         Disconnect(op.Conn, peer);
                     }
 
-                    // A new connection is a new peer id (spec §3.2).
-                    peer = new PeerInfo($"10.0.0.{op.Conn}:{++_connections}", new IdentifyBody
+                    // A new connection is a new peer id (spec §3.2); now and then it is the id of a connection that
+                    // is detached but not yet released (the kernel reused the port).
+                    var id = op.Arg == 5 && _departures.Count > 0 && !_conns.Any(c => c?.Id == _departures[^1].Id)
+                        ? _departures[^1].Id
+                        : $"10.0.0.{op.Conn}:{++_connections}";
+                    peer = new PeerInfo(id, new IdentifyBody
                     {
                         BroadcastAddress = Broadcasts[op.Arg % Broadcasts.Length],
                         Hostname = "h",
@@ -146,6 +159,23 @@ public sealed class RegistryModelTests
                     var deleted = Registration.Channel(topic, channel ?? "x");
                     Same(Db.RemoveRegistration(deleted), _model.RemoveRegistration(deleted), "delete channel");
                     break;
+                case RegistryOpKind.Detach when peer is not null:
+                    var departure = Db.DetachPeer(peer.Id);
+                    var expectedRemoved = _model.RemovePeer(peer.Id);
+                    if (departure is null)
+                    {
+                        expectedRemoved.Should().BeEmpty("no departure means no entry");
+                    }
+                    else
+                    {
+                        _departures.Add((departure, peer.Id, [.. expectedRemoved]));
+                    }
+
+                    _conns[op.Conn] = null;
+                    break;
+                case RegistryOpKind.Release when _departures.Count > 0:
+                    Release(op.Arg % _departures.Count);
+                    break;
                 case RegistryOpKind.Advance:
                     _h.Clock.Advance(TimeSpan.FromSeconds(StepSeconds[op.Arg % StepSeconds.Length]));
                     break;
@@ -158,6 +188,14 @@ public sealed class RegistryModelTests
         {
             Db.RemovePeer(peer.Id).Should().OnlyHaveUniqueItems().And.BeEquivalentTo(_model.RemovePeer(peer.Id), "disconnect");
             _conns[conn] = null;
+        }
+
+        /// <summary>What the detach took out of the model: an HTTP delete in between may have taken some of it first.</summary>
+        private void Release(int index)
+        {
+            var (departure, _, expected) = _departures[index];
+            _departures.RemoveAt(index);
+            Db.ReleasePeer(departure).Should().OnlyHaveUniqueItems().And.BeSubsetOf(expected, "release");
         }
 
         private void Compare(string because)
