@@ -35,5 +35,5 @@ internal sealed class PeerState(int slot, PeerInfo info)
 
     /// <summary>The topics this peer has a topic entry in, for <c>/nodes</c>; null when stale (rebuilt on the next
     /// query, so the cost of a change is paid once, not on every poll).</summary>
-    public TopicNode[]? TopicRow { get; set; }
+    public NodeRow? TopicRow { get; set; }
 }

@@ -79,7 +79,7 @@ public sealed partial class RegistrationDB
         var nodes = new List<NodeView>(peers.Length);
         foreach (var state in peers)
         {
-            TopicNode[] row;
+            NodeRow cached;
             bool[]? tombstones = null;
             lock (_lock)
             {
@@ -88,7 +88,8 @@ public sealed partial class RegistrationDB
                     continue;
                 }
 
-                row = state.TopicRow ??= TopicRow(state);
+                cached = state.TopicRow ??= new NodeRow(TopicRow(state));
+                var row = cached.Topics;
                 if (state.Tombstoned > 0)
                 {
                     tombstones = new bool[row.Length];
@@ -99,13 +100,12 @@ public sealed partial class RegistrationDB
                 }
             }
 
-            var topics = new string[row.Length];
-            for (var i = 0; i < row.Length; i++)
-            {
-                topics[i] = row[i].Name;
-            }
-
-            nodes.Add(new NodeView(state.Info, topics, tombstones ?? new bool[row.Length]));
+            // The row array is immutable (replaced when the peer's topic entries change) and so are the names, so
+            // the view wraps it instead of copying: a poll allocates per peer, not per registration.
+            var topics = new TopicNames(cached.Topics);
+            nodes.Add(tombstones is null
+                ? new NodeView(state.Info, topics, new NoTombstones(topics.Count), cached)
+                : new NodeView(state.Info, topics, tombstones));
         }
 
         return nodes;

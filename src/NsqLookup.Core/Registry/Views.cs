@@ -3,8 +3,11 @@ namespace NsqLookup.Registry;
 /// <summary><c>/lookup</c>'s answer, taken under one lock (spec §8 item 11).</summary>
 public sealed record LookupResult(IReadOnlyList<string> Channels, IReadOnlyList<PeerInfo> Producers);
 
-/// <summary>One <c>/nodes</c> row: <c>Topics[i]</c> and <c>Tombstones[i]</c> belong together.</summary>
-public sealed record NodeView(PeerInfo Peer, IReadOnlyList<string> Topics, IReadOnlyList<bool> Tombstones);
+/// <summary>One <c>/nodes</c> row: <c>Topics[i]</c> and <c>Tombstones[i]</c> belong together. <paramref name="Row"/>,
+/// when not null, stands for the row's content: another view with the same instance (by reference) has the same
+/// peer, topics and tombstones, so a caller may cache what it encodes from one under it. Null for a row with a
+/// tombstone (whose flags also change with time).</summary>
+public sealed record NodeView(PeerInfo Peer, IReadOnlyList<string> Topics, IReadOnlyList<bool> Tombstones, object? Row = null);
 
 /// <summary>One raw entry of <c>/debug</c>.</summary>
 public sealed record DebugEntry(PeerInfo Peer, long LastUpdateUnixNanos, bool Tombstoned, long TombstonedAtUnixNanos);

@@ -84,31 +84,53 @@ internal sealed partial class HttpApi
 
     private ApiResult DoNodes()
     {
+        // Each row is encoded once per version of it (NodeView.Row) and the answer is the cached rows back to back,
+        // written part by part: a poll of a large directory costs a walk of the peers, not a re-encoding of every
+        // registration, nor a copy of the whole answer into one buffer.
         var nodes = _db.Nodes();
-        return Json(json =>
+        var parts = new List<ReadOnlyMemory<byte>>((2 * nodes.Count) + 2) { NodesStart };
+        for (var i = 0; i < nodes.Count; i++)
         {
-            json.WriteStartObject();
-            json.WritePropertyName("producers");
-            json.WriteStartArray();
-            foreach (var node in nodes)
+            if (i > 0)
             {
-                json.WriteStartObject();
-                WriteProducerFields(json, node.Peer);
-                json.WritePropertyName("tombstones");
-                json.WriteStartArray();
-                foreach (var tombstoned in node.Tombstones)
-                {
-                    json.WriteBoolean(tombstoned);
-                }
-
-                json.WriteEndArray();
-                WriteStrings(json, "topics", node.Topics);
-                json.WriteEndObject();
+                parts.Add(Comma);
             }
 
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+            parts.Add(NodeRowJson(nodes[i]));
+        }
+
+        parts.Add(NodesEnd);
+        return ApiResult.Ok(JsonBody.Of(parts));
+    }
+
+    private byte[] NodeRowJson(NodeView node)
+    {
+        if (node.Row is { } row && _nodeRows.TryGetValue(row, out var cached))
+        {
+            return cached;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256 + (24 * node.Topics.Count));
+        var json = new GoJsonWriter(buffer);
+        json.WriteStartObject();
+        WriteProducerFields(json, node.Peer);
+        json.WritePropertyName("tombstones");
+        json.WriteStartArray();
+        foreach (var tombstoned in node.Tombstones)
+        {
+            json.WriteBoolean(tombstoned);
+        }
+
+        json.WriteEndArray();
+        WriteStrings(json, "topics", node.Topics);
+        json.WriteEndObject();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (node.Row is { } stamp)
+        {
+            _nodeRows.AddOrUpdate(stamp, bytes);
+        }
+
+        return bytes;
     }
 
     private ApiResult DoDebug()
@@ -162,6 +184,10 @@ internal sealed partial class HttpApi
 
         json.WriteEndArray();
     }
+
+    private static readonly ReadOnlyMemory<byte> NodesStart = "{\"producers\":["u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> NodesEnd = "]}"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
 
     private sealed record CachedAnswer(object Source, ApiResult Result);
 

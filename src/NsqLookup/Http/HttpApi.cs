@@ -24,6 +24,9 @@ internal sealed partial class HttpApi
     // The last /topics answer and the registry list it encodes (see DoTopics); replaced, never mutated.
     private volatile CachedAnswer? _topicsAnswer;
 
+    // Encoded /nodes rows, keyed by the registry's row instance (NodeView.Row): an entry lives as long as its row.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, byte[]> _nodeRows = [];
+
     public HttpApi(RegistrationDB db, TimeProvider time, ILogger<HttpApi> logger, NsqLookupMetrics metrics, MetricsEndpoint metricsEndpoint)
     {
         _db = db;

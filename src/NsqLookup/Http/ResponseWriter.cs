@@ -31,7 +31,12 @@ internal static class ResponseWriter
             return Task.CompletedTask;
         }
 
-        var body = result.Json is { } json ? json.WrittenMemory : ErrorBody(result.Message ?? ApiErrors.InternalError);
+        if (result.Json is { Parts.Count: > 1 } parts)
+        {
+            return WritePartsAsync(response, parts);
+        }
+
+        var body = result.Json is { } json ? json.Parts[0] : ErrorBody(result.Message ?? ApiErrors.InternalError);
         return WriteBodyAsync(response, JsonContentType, body);
     }
 
@@ -97,6 +102,33 @@ internal static class ResponseWriter
         response.ContentType = contentType;
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body).AsTask();
+    }
+
+    /// <summary>A many-part answer straight into the response pipe (pooled blocks), flushed every 64 KiB so a slow
+    /// reader holds back the writer rather than the whole answer piling up.</summary>
+    private static async Task WritePartsAsync(HttpResponse response, JsonBody body)
+    {
+        const int flushEvery = 64 * 1024;
+        response.ContentType = JsonContentType;
+        response.ContentLength = body.Length;
+        var writer = response.BodyWriter;
+        var pending = 0;
+        foreach (var part in body.Parts)
+        {
+            writer.Write(part.Span);
+            pending += part.Length;
+            if (pending >= flushEvery)
+            {
+                pending = 0;
+                var flush = await writer.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    return;
+                }
+            }
+        }
+
+        await writer.FlushAsync().ConfigureAwait(false);
     }
 
     /// <summary>Go's <c>htmlReplacer</c>.</summary>

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using NsqLookup.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+using static NsqLookup.IntegrationTests.Http.HttpKit;
+
+namespace NsqLookup.IntegrationTests.Http;
+
+/// <summary>
+/// <c>/nodes</c> rows and <c>/lookup</c> answers are encoded once and reused until what they show changes: every
+/// change a client can make must show in the very next answer, byte for byte what a fresh encoding gives.
+/// </summary>
+public sealed class CachedAnswerTests(ITestOutputHelper output)
+{
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private Task<TestDaemon> StartAsync() => TestDaemon.StartAsync(
+        output, o => o with { TombstoneLifetime = TimeSpan.FromSeconds(45), InactiveProducerTimeout = TimeSpan.FromSeconds(300) }, _clock);
+
+    [Fact]
+    public async Task Nodes_rows_follow_every_change_of_a_peers_topics_and_tombstones()
+    {
+        await using var daemon = await StartAsync();
+        var a = Seed(daemon, "127.0.0.1:50001", Body("a"), "t1", "t2/c");
+        var b = Seed(daemon, "127.0.0.1:50002", Body("b"), "t1");
+        var db = daemon.App.Registry;
+
+        (await Rows(daemon)).Should().Equal("a:t1=False,t2=False", "b:t1=False");
+        (await Rows(daemon)).Should().Equal("a:t1=False,t2=False", "b:t1=False");
+
+        Register(daemon, a, "t3");
+        (await Rows(daemon)).Should().Equal("a:t1=False,t2=False,t3=False", "b:t1=False");
+
+        db.UnregisterTopic("t1", a.Id);
+        (await Rows(daemon)).Should().Equal("a:t2=False,t3=False", "b:t1=False");
+
+        db.UnregisterChannel("t2", "c", a.Id); // a channel entry is not in the row
+        (await Rows(daemon)).Should().Equal("a:t2=False,t3=False", "b:t1=False");
+
+        (await PostAsync(daemon, "/topic/tombstone?topic=t1&node=nsqd1.example:4151")).Status.Should().Be(200);
+        (await Rows(daemon)).Should().Equal("a:t2=False,t3=False", "b:t1=True");
+        _clock.Advance(TimeSpan.FromSeconds(46));
+        (await Rows(daemon)).Should().Equal("a:t2=False,t3=False", "b:t1=False");
+
+        (await PostAsync(daemon, "/topic/delete?topic=t3")).Status.Should().Be(200);
+        (await Rows(daemon)).Should().Equal("a:t2=False", "b:t1=False");
+
+        db.RemovePeer(a.Id);
+        (await Rows(daemon)).Should().Equal("b:t1=False");
+
+        // A new connection that reuses the port gets its own row, not the old one's cached bytes.
+        Seed(daemon, "127.0.0.1:50001", Body("again"), "t9");
+        (await Rows(daemon)).Should().BeEquivalentTo("again:t9=False", "b:t1=False");
+    }
+
+    [Fact]
+    public async Task Nodes_answer_many_large_rows_with_an_exact_length()
+    {
+        await using var daemon = await StartAsync();
+        var topics = Enumerable.Range(0, 3000).Select(i => $"topic-{i:D5}").ToArray();
+        for (var p = 0; p < 5; p++)
+        {
+            Seed(daemon, $"127.0.0.1:{50001 + p}", Body($"h{p}"), topics);
+        }
+
+        var reply = await GetAsync(daemon, "/nodes");
+        reply.Status.Should().Be(200);
+        reply.Headers["Content-Length"].Should().Be(reply.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var json = JsonDocument.Parse(reply.Body);
+        var producers = json.RootElement.GetProperty("producers").EnumerateArray().ToArray();
+        producers.Should().HaveCount(5);
+        producers.Should().OnlyContain(p => Strings(p.GetProperty("topics")).SequenceEqual(topics));
+    }
+
+    /// <summary>Each <c>/nodes</c> row as <c>hostname:topic=tombstoned,...</c>, rows sorted by hostname.</summary>
+    private static async Task<string[]> Rows(TestDaemon daemon) =>
+    [
+        .. (await NodesAsync(daemon))
+            .Select(n => n.GetProperty("hostname").GetString() + ":" + string.Join(",", Strings(n.GetProperty("topics"))
+                .Zip(n.GetProperty("tombstones").EnumerateArray(), (t, f) => $"{t}={f.GetBoolean()}")
+                .Order(StringComparer.Ordinal)))
+            .Order(StringComparer.Ordinal),
+    ];
+}
