@@ -48,6 +48,11 @@ public sealed class PeerInfo
 
     private byte[]? _producerFields;
 
+    /// <summary><see cref="ProducerFieldsJson"/> in braces: the whole producer object of a <c>/lookup</c> answer.</summary>
+    public ReadOnlyMemory<byte> ProducerObjectJson => _producerObject ??= [(byte)'{', .. ProducerFieldsJson, (byte)'}'];
+
+    private byte[]? _producerObject;
+
     private byte[] EncodeProducerFields()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);

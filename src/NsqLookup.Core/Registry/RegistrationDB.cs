@@ -226,11 +226,18 @@ public sealed partial class RegistrationDB
             _releases.Enqueue(departure);
             start = !_releasing;
             _releasing = true;
+            Monitor.Pulse(_releases);
         }
 
         if (start)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static db => db.DrainReleases(), this, preferLocal: false);
+            // Its own thread, not a pool work item: a burst of departures must not hold a pool thread (on a
+            // one-core host, the only one) for their whole walk while HTTP requests wait behind it.
+            new Thread(static db => ((RegistrationDB)db!).DrainReleases())
+            {
+                IsBackground = true,
+                Name = "registry release",
+            }.Start(this);
         }
 
         return departure.Released.Task;
@@ -316,6 +323,7 @@ public sealed partial class RegistrationDB
         return removed;
     }
 
+    /// <summary>The release worker: releases departures in arrival order; lingers a second for more before it ends.</summary>
     private void DrainReleases()
     {
         while (true)
@@ -323,10 +331,15 @@ public sealed partial class RegistrationDB
             PeerDeparture departure;
             lock (_releases)
             {
-                if (!_releases.TryDequeue(out departure!))
+                if (_releases.Count == 0 && !Monitor.Wait(_releases, TimeSpan.FromSeconds(1)) && _releases.Count == 0)
                 {
                     _releasing = false;
                     return;
+                }
+
+                if (!_releases.TryDequeue(out departure!))
+                {
+                    continue;
                 }
             }
 

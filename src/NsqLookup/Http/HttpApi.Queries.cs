@@ -64,22 +64,27 @@ internal sealed partial class HttpApi
             return ApiResult.Fail(404, ApiErrors.TopicNotFound);
         }
 
-        return Json(json =>
+        // The producer objects are encoded once per peer; the answer is those parts back to back, written straight
+        // into the response pipe: no per-request encoding or buffer growth proportional to the producers.
+        var head = new ArrayBufferWriter<byte>(64 + (16 * lookup.Channels.Count));
+        var json = new GoJsonWriter(head);
+        json.WriteStartObject();
+        WriteStrings(json, "channels", lookup.Channels);
+        json.WritePropertyName("producers");
+        json.WriteStartArray();
+        var parts = new List<ReadOnlyMemory<byte>>((2 * lookup.Producers.Count) + 2) { head.WrittenMemory };
+        for (var i = 0; i < lookup.Producers.Count; i++)
         {
-            json.WriteStartObject();
-            WriteStrings(json, "channels", lookup.Channels);
-            json.WritePropertyName("producers");
-            json.WriteStartArray();
-            foreach (var peer in lookup.Producers)
+            if (i > 0)
             {
-                json.WriteStartObject();
-                WriteProducerFields(json, peer);
-                json.WriteEndObject();
+                parts.Add(Comma);
             }
 
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+            parts.Add(lookup.Producers[i].ProducerObjectJson);
+        }
+
+        parts.Add(ArrayObjectEnd);
+        return ApiResult.Ok(JsonBody.Of(parts));
     }
 
     private ApiResult DoNodes()
@@ -99,7 +104,7 @@ internal sealed partial class HttpApi
             parts.Add(NodeRowJson(nodes[i]));
         }
 
-        parts.Add(NodesEnd);
+        parts.Add(ArrayObjectEnd);
         return ApiResult.Ok(JsonBody.Of(parts));
     }
 
@@ -186,7 +191,7 @@ internal sealed partial class HttpApi
     }
 
     private static readonly ReadOnlyMemory<byte> NodesStart = "{\"producers\":["u8.ToArray();
-    private static readonly ReadOnlyMemory<byte> NodesEnd = "]}"u8.ToArray();
+    private static readonly ReadOnlyMemory<byte> ArrayObjectEnd = "]}"u8.ToArray();
     private static readonly ReadOnlyMemory<byte> Comma = ","u8.ToArray();
 
     private sealed record CachedAnswer(object Source, ApiResult Result);

@@ -104,31 +104,44 @@ internal static class ResponseWriter
         return response.Body.WriteAsync(body).AsTask();
     }
 
-    /// <summary>A many-part answer straight into the response pipe (pooled blocks), flushed every 64 KiB so a slow
-    /// reader holds back the writer rather than the whole answer piling up.</summary>
+    /// <summary>A many-part answer gathered into pooled chunks of up to 64 KiB (never one large-object buffer), each
+    /// written and flushed in one call: Kestrel pays per write call, and a slow reader holds the writer back a chunk
+    /// at a time rather than the whole answer piling up.</summary>
     private static async Task WritePartsAsync(HttpResponse response, JsonBody body)
     {
-        const int flushEvery = 64 * 1024;
+        const int chunkSize = 64 * 1024;
         response.ContentType = JsonContentType;
         response.ContentLength = body.Length;
-        var writer = response.BodyWriter;
-        var pending = 0;
-        foreach (var part in body.Parts)
+        var chunk = ArrayPool<byte>.Shared.Rent((int)Math.Min(chunkSize, body.Length));
+        try
         {
-            writer.Write(part.Span);
-            pending += part.Length;
-            if (pending >= flushEvery)
+            var filled = 0;
+            foreach (var part in body.Parts)
             {
-                pending = 0;
-                var flush = await writer.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted || flush.IsCanceled)
+                var rest = part;
+                while (!rest.IsEmpty)
                 {
-                    return;
+                    var n = Math.Min(rest.Length, chunk.Length - filled);
+                    rest.Span[..n].CopyTo(chunk.AsSpan(filled));
+                    filled += n;
+                    rest = rest[n..];
+                    if (filled == chunk.Length)
+                    {
+                        await response.Body.WriteAsync(chunk.AsMemory(0, filled)).ConfigureAwait(false);
+                        filled = 0;
+                    }
                 }
             }
-        }
 
-        await writer.FlushAsync().ConfigureAwait(false);
+            if (filled > 0)
+            {
+                await response.Body.WriteAsync(chunk.AsMemory(0, filled)).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
     }
 
     /// <summary>Go's <c>htmlReplacer</c>.</summary>
