@@ -26,7 +26,8 @@ public sealed partial class RegistrationDB
     }
 
     /// <summary><c>/lookup</c>: null when the topic key does not exist; else all its channels and its producers that
-    /// are active and not tombstoned, from one consistent view (spec §8 item 11). Costs that topic's producers.</summary>
+    /// are active and not tombstoned, from one consistent view (spec §8 item 11). Costs that topic's producers, or
+    /// O(1) plus a check per listed producer while an answer stored with <see cref="CacheLookup"/> is current.</summary>
     public LookupResult? Lookup(string topic)
     {
         var now = _time.GetTimestamp();
@@ -37,19 +38,88 @@ public sealed partial class RegistrationDB
                 return null;
             }
 
+            if (node.LookupCache is { } cache)
+            {
+                if (cache.IsCurrent(now))
+                {
+                    return new LookupResult(node.ChannelNames, cache.Producers) { Cached = cache.Answer };
+                }
+
+                DropLookupCache(node);
+            }
+
             var live = new List<PeerInfo>(key.Slots.Count);
+            var listed = new List<PeerState>(key.Slots.Count);
+            var validUntil = long.MaxValue;
+            var cacheable = true;
             foreach (var slot in key.Slots)
             {
                 var state = _slots[slot]!;
                 var peer = state.Info;
-                if (!state.Detached && IsActive(peer, now) && !IsTombstoned(key, slot, now))
+                if (state.Detached)
                 {
-                    live.Add(peer);
+                    continue;
                 }
+
+                if (!IsActive(peer, now))
+                {
+                    cacheable = false; // a PING would bring it back without touching the topic
+                    continue;
+                }
+
+                if (IsTombstoned(key, slot, now))
+                {
+                    validUntil = Math.Min(validUntil, Later(key.Tombstones![slot].Timestamp, TombstoneLifetime));
+                    continue;
+                }
+
+                live.Add(peer);
+                listed.Add(state);
+                validUntil = Math.Min(validUntil, Later(peer.LastUpdateTimestamp, InactiveProducerTimeout));
             }
 
-            return new LookupResult(node.ChannelNames, live);
+            var stamp = cacheable ? new LookupStamp(node, node.LookupVersion, [.. listed], live, validUntil) : null;
+            return new LookupResult(node.ChannelNames, live) { Stamp = stamp };
         }
+    }
+
+    /// <summary>Stores what the caller made of a <see cref="Lookup"/> answer (<paramref name="size"/> bytes of it), to
+    /// come back as <see cref="LookupResult.Cached"/> until the answer changes. Skipped when the answer has changed
+    /// meanwhile or the stored answers would exceed <see cref="LookupCacheLimit"/>.</summary>
+    public void CacheLookup(LookupResult result, object answer, long size)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Stamp is not { } stamp)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        lock (_lock)
+        {
+            if (!stamp.IsCurrent(now) || stamp.Node.LookupCache is not null || _lookupCacheBytes + size > LookupCacheLimit)
+            {
+                return;
+            }
+
+            stamp.Answer = answer;
+            stamp.Size = size;
+            stamp.Node.LookupCache = stamp;
+            _lookupCacheBytes += size;
+        }
+    }
+
+    /// <summary><paramref name="since"/> plus <paramref name="span"/> in timestamp units, a tick early and saturated:
+    /// the first moment from which the clock alone may have changed an answer.</summary>
+    private long Later(long since, TimeSpan span)
+    {
+        var ticks = span.TotalSeconds * _time.TimestampFrequency;
+        if (ticks >= long.MaxValue / 4 || since >= long.MaxValue / 4)
+        {
+            return long.MaxValue;
+        }
+
+        return since + (long)ticks - 1;
     }
 
     /// <summary><c>/nodes</c>: every active identified peer with the topics it registered and their tombstones.

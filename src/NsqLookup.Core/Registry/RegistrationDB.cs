@@ -53,6 +53,31 @@ public sealed partial class RegistrationDB
 
     public TimeSpan TombstoneLifetime { get; }
 
+    /// <summary>The most bytes of <c>/lookup</c> answers kept by <see cref="CacheLookup"/> at once (32 MiB): a bound
+    /// on what caching costs on a directory whose every topic is looked up; past it, answers are built each time.</summary>
+    public long LookupCacheLimit { get; init; } = 32L * 1024 * 1024;
+
+    private long _lookupCacheBytes;
+
+    /// <summary>What <c>/lookup</c> answers for this topic changed: its stored answer goes.</summary>
+    private void LookupChanged(TopicNode? node)
+    {
+        if (node is not null)
+        {
+            node.LookupVersion++;
+            DropLookupCache(node);
+        }
+    }
+
+    private void DropLookupCache(TopicNode node)
+    {
+        if (node.LookupCache is { } cache)
+        {
+            _lookupCacheBytes -= cache.Size;
+            node.LookupCache = null;
+        }
+    }
+
     /// <summary>Creates the key if absent (HTTP create); never touches producers. True when it was created.</summary>
     public bool AddRegistration(Registration r)
     {
@@ -99,6 +124,7 @@ public sealed partial class RegistrationDB
                 state.TopicRow = null;
                 state.TopicEntries++;
                 _topicEntries++;
+                LookupChanged(topic);
             }
             else
             {
@@ -426,6 +452,11 @@ public sealed partial class RegistrationDB
                 }
             }
 
+            if (count > 0)
+            {
+                LookupChanged(topicNode);
+            }
+
             return count;
         }
     }
@@ -534,6 +565,7 @@ public sealed partial class RegistrationDB
             var node = EnsureTopicNode(r.Key);
             node.TopicKey = new KeyNode(Registration.Topic(node.Name), node);
             Volatile.Write(ref _topicNames, _topicNames.Add(node.Name));
+            LookupChanged(node);
             return node.TopicKey;
         }
 
@@ -545,6 +577,7 @@ public sealed partial class RegistrationDB
             node.Channels.Add(channel, key);
             node.ChannelNames = node.ChannelNames.Add(channel);
             _channelKeys++;
+            LookupChanged(node);
             return key;
         }
 
@@ -574,6 +607,11 @@ public sealed partial class RegistrationDB
         if (key.Slots.Count == 0)
         {
             key.EmptySince = _time.GetTimestamp();
+        }
+
+        if (key.Registration.IsTopic)
+        {
+            LookupChanged(key.Topic);
         }
 
         ForgetTombstone(key, state);
@@ -661,6 +699,8 @@ public sealed partial class RegistrationDB
             _clientKey = null;
             return;
         }
+
+        LookupChanged(node);
 
         if (key.Registration.IsTopic)
         {

@@ -18,4 +18,11 @@ internal sealed class TopicNode(string name)
     public ImmutableSortedSet<string> ChannelNames { get; set; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
     public bool IsEmpty => TopicKey is null && Channels.Count == 0;
+
+    /// <summary>Bumped by every change to what <c>/lookup</c> answers for this topic, except a producer's inactivity
+    /// and a detach, which a cached answer checks for itself (<see cref="LookupStamp"/>).</summary>
+    public int LookupVersion { get; set; }
+
+    /// <summary>The stored <c>/lookup</c> answer for <see cref="LookupVersion"/>, if any.</summary>
+    public LookupStamp? LookupCache { get; set; }
 }

@@ -1,7 +1,13 @@
 namespace NsqLookup.Registry;
 
-/// <summary><c>/lookup</c>'s answer, taken under one lock (spec §8 item 11).</summary>
-public sealed record LookupResult(IReadOnlyList<string> Channels, IReadOnlyList<PeerInfo> Producers);
+/// <summary><c>/lookup</c>'s answer, taken under one lock (spec §8 item 11). <see cref="Cached"/> is what a caller
+/// stored for this very answer with <see cref="RegistrationDB.CacheLookup"/>, while it is still the answer.</summary>
+public sealed record LookupResult(IReadOnlyList<string> Channels, IReadOnlyList<PeerInfo> Producers)
+{
+    public object? Cached { get; init; }
+
+    internal LookupStamp? Stamp { get; init; }
+}
 
 /// <summary>One <c>/nodes</c> row: <c>Topics[i]</c> and <c>Tombstones[i]</c> belong together. <paramref name="Row"/>,
 /// when not null, stands for the row's content: another view with the same instance (by reference) has the same

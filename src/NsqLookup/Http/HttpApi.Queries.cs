@@ -64,27 +64,45 @@ internal sealed partial class HttpApi
             return ApiResult.Fail(404, ApiErrors.TopicNotFound);
         }
 
-        // The producer objects are encoded once per peer; the answer is those parts back to back, written straight
-        // into the response pipe: no per-request encoding or buffer growth proportional to the producers.
+        if (lookup.Cached is JsonBody cached)
+        {
+            return ApiResult.Ok(cached);
+        }
+
+        // Built from the producer objects each peer encoded once, into one exact buffer, which the registry keeps
+        // until the answer changes (a producer comes, goes, is tombstoned or turns inactive; a channel is added).
         var head = new ArrayBufferWriter<byte>(64 + (16 * lookup.Channels.Count));
         var json = new GoJsonWriter(head);
         json.WriteStartObject();
         WriteStrings(json, "channels", lookup.Channels);
         json.WritePropertyName("producers");
         json.WriteStartArray();
-        var parts = new List<ReadOnlyMemory<byte>>((2 * lookup.Producers.Count) + 2) { head.WrittenMemory };
+        var length = head.WrittenCount + 2 + Math.Max(0, lookup.Producers.Count - 1);
+        foreach (var peer in lookup.Producers)
+        {
+            length += peer.ProducerObjectJson.Length;
+        }
+
+        var bytes = new byte[length];
+        head.WrittenSpan.CopyTo(bytes);
+        var at = head.WrittenCount;
         for (var i = 0; i < lookup.Producers.Count; i++)
         {
             if (i > 0)
             {
-                parts.Add(Comma);
+                bytes[at++] = (byte)',';
             }
 
-            parts.Add(lookup.Producers[i].ProducerObjectJson);
+            var producer = lookup.Producers[i].ProducerObjectJson.Span;
+            producer.CopyTo(bytes.AsSpan(at));
+            at += producer.Length;
         }
 
-        parts.Add(ArrayObjectEnd);
-        return ApiResult.Ok(JsonBody.Of(parts));
+        bytes[at++] = (byte)']';
+        bytes[at] = (byte)'}';
+        var body = JsonBody.Of(bytes);
+        _db.CacheLookup(lookup, body, bytes.Length);
+        return ApiResult.Ok(body);
     }
 
     private ApiResult DoNodes()

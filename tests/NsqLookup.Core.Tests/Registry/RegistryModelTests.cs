@@ -212,6 +212,17 @@ public sealed class RegistryModelTests
                 {
                     actual.Channels.Should().Equal(expected!.Value.Channels, because);
                     RegistryModel.Sorted(actual.Producers.Select(p => p.Id)).Should().Equal(expected.Value.Producers, because);
+
+                    // What a caller stored for an earlier answer comes back only while it is still the answer.
+                    var answer = string.Join(",", expected.Value.Channels) + "|" + string.Join(",", expected.Value.Producers);
+                    if (actual.Cached is { } cached)
+                    {
+                        cached.Should().Be(answer, $"the cached /lookup?topic={topic} {because}");
+                    }
+                    else
+                    {
+                        Db.CacheLookup(actual, answer, 1);
+                    }
                 }
             }
 

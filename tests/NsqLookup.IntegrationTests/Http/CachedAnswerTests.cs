@@ -72,6 +72,48 @@ public sealed class CachedAnswerTests(ITestOutputHelper output)
         producers.Should().OnlyContain(p => Strings(p.GetProperty("topics")).SequenceEqual(topics));
     }
 
+    [Fact]
+    public async Task Lookup_answers_follow_producers_tombstones_channels_inactivity_and_disconnects()
+    {
+        await using var daemon = await StartAsync();
+        var a = Seed(daemon, "127.0.0.1:50001", Body("a"), "t/c1");
+        var db = daemon.App.Registry;
+
+        (await Lookup(daemon)).Should().Be("c1|a");
+        (await Lookup(daemon)).Should().Be("c1|a");
+
+        var b = Seed(daemon, "127.0.0.1:50002", Body("b") with { BroadcastAddress = "b.example" }, "t");
+        (await Lookup(daemon)).Should().Be("c1|a,b");
+
+        Register(daemon, b, "t/c2");
+        (await Lookup(daemon)).Should().Be("c1,c2|a,b");
+
+        (await PostAsync(daemon, "/topic/tombstone?topic=t&node=b.example:4151")).Status.Should().Be(200);
+        (await Lookup(daemon)).Should().Be("c1,c2|a");
+        _clock.Advance(TimeSpan.FromSeconds(46));
+        (await Lookup(daemon)).Should().Be("c1,c2|a,b");
+
+        db.Touch(b);
+        _clock.Advance(TimeSpan.FromSeconds(260)); // a last pinged 306 s ago, b 260 s ago
+        (await Lookup(daemon)).Should().Be("c1,c2|b");
+        db.Touch(a);
+        (await Lookup(daemon)).Should().Be("c1,c2|a,b");
+
+        db.DetachPeer(b.Id);
+        (await Lookup(daemon)).Should().Be("c1,c2|a");
+
+        (await PostAsync(daemon, "/channel/delete?topic=t&channel=c2")).Status.Should().Be(200);
+        (await Lookup(daemon)).Should().Be("c1|a");
+    }
+
+    /// <summary><c>/lookup?topic=t</c> as <c>channels|hostnames</c>, hostnames sorted.</summary>
+    private static async Task<string> Lookup(TestDaemon daemon)
+    {
+        var json = await GetJsonAsync(daemon, "/lookup?topic=t");
+        return string.Join(",", Strings(json.GetProperty("channels")).Order(StringComparer.Ordinal)) + "|"
+            + string.Join(",", json.GetProperty("producers").EnumerateArray().Select(p => p.GetProperty("hostname").GetString()).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>Each <c>/nodes</c> row as <c>hostname:topic=tombstoned,...</c>, rows sorted by hostname.</summary>
     private static async Task<string[]> Rows(TestDaemon daemon) =>
     [
