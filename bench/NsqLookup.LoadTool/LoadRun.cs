@@ -119,6 +119,7 @@ internal sealed class LoadRun : IAsyncDisposable
 
         var rssConnected = _server?.RssBytes();
         var cpuBefore = _server?.CpuMicros();
+        var toolCpuBefore = Environment.CpuUsage.TotalTime;
         var latencies = _peers.Select(_ => new Latencies()).ToArray();
         var errors = new long[_peers.Count];
         var start = Stopwatch.GetTimestamp();
@@ -143,6 +144,7 @@ internal sealed class LoadRun : IAsyncDisposable
         }, ct)));
         var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         var cpuAfter = _server?.CpuMicros();
+        var toolCpuSeconds = (Environment.CpuUsage.TotalTime - toolCpuBefore).TotalSeconds;
         await Task.Delay(_o.Settle, ct);
         var rssLoaded = _server?.RssBytes();
 
@@ -161,7 +163,9 @@ internal sealed class LoadRun : IAsyncDisposable
             _server is null ? null : (double)(rssLoaded!.Value - rssIdle!.Value) / _o.Entries,
             visible,
             full,
-            await CountNodesAsync(ct));
+            await CountNodesAsync(ct),
+            toolCpuSeconds / seconds,
+            _server is null ? null : (cpuAfter!.Value - cpuBefore!.Value) / 1e6 / seconds);
     }
 
     /// <summary>How many topics /lookup knows, and how many list every producer and every channel.</summary>

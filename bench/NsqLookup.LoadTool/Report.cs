@@ -9,7 +9,7 @@ internal static class Report
 {
     public static int Run(string[] args, TextWriter output)
     {
-        string? commit = null, outPath = null;
+        string? commit = null, outPath = null, build = null;
         var header = true;
         var runs = new List<RunResult>();
         foreach (var arg in args)
@@ -17,6 +17,10 @@ internal static class Report
             if (arg.StartsWith("--commit=", StringComparison.Ordinal))
             {
                 commit = arg["--commit=".Length..];
+            }
+            else if (arg.StartsWith("--build=", StringComparison.Ordinal))
+            {
+                build = arg["--build=".Length..];
             }
             else if (arg == "--no-header")
             {
@@ -38,7 +42,7 @@ internal static class Report
             throw new ArgumentException("report needs at least one run JSON file");
         }
 
-        var markdown = Markdown(runs, commit, machine: header);
+        var markdown = Markdown(runs, commit, machine: header, build);
         if (outPath is null)
         {
             output.Write(markdown);
@@ -51,7 +55,7 @@ internal static class Report
         return 0;
     }
 
-    public static string Markdown(IReadOnlyList<RunResult> measured, string? commit, bool machine)
+    public static string Markdown(IReadOnlyList<RunResult> measured, string? commit, bool machine, string? build = null)
     {
         var c = measured[0].Config;
         var scenarios = measured[0].Http.Select(h => h.Name).ToList();
@@ -86,7 +90,7 @@ internal static class Report
             Line($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
             Line($"- commit measured: `{commit ?? "unknown"}`");
             Line($"- machine: {Environment.ProcessorCount} cores (`nproc`), {CpuModel()}, {Environment.OSVersion}, .NET {Environment.Version}");
-            Line("- daemon pinned to core 1 (`taskset -c 1`), load tool to core 0; `--log-level=warn`; Release build");
+            Line("- daemon pinned to core 1 (`taskset -c 1`), load tool to core 0; `--log-level=warn`; {build ?? "Release build"}");
             Line($"- {runs.Count} runs, each on a fresh daemon; every number is the **median over the runs that measured it validly** (upper median of two; per-run values in `bench/results/`)");
             Line();
         }
@@ -136,7 +140,8 @@ internal static class Report
             : "left out of the medians (\"n/a\" where no run is left): " + string.Join("; ", validity) + ".")).Append('\n');
         Line($"- registration load: {Med(r => r.Registration?.RegistersPerSecond, "0")} REGISTER/s; round trip p50 {Med(r => r.Registration?.RoundTrip.P50Ms, "0.###")} ms, " +
              $"p99 {Med(r => r.Registration?.RoundTrip.P99Ms, "0.###")} ms, max {Med(r => r.Registration?.RoundTrip.MaxMs, "0.###")} ms; " +
-             $"server CPU {Med(r => r.Registration?.ServerCpuMicrosPerRegister, "0.#")} µs per REGISTER; errors {Med(r => r.Registration?.Errors, "0")}; " +
+             $"server CPU {Med(r => r.Registration?.ServerCpuMicrosPerRegister, "0.#")} µs per REGISTER; " +
+             $"cores busy while loading: load tool {Med(r => r.Registration?.ToolCores, "0.00")}, server {Med(r => r.Registration?.ServerCores, "0.00")}; errors {Med(r => r.Registration?.Errors, "0")}; " +
              $"after loading, /lookup showed {Med(r => r.Registration?.TopicsFullyRegistered, "0")} of {c.Topics} topics with every producer and channel, /nodes {Med(r => r.Registration?.NodesVisible, "0")} producers");
         Line($"- server RSS: idle {Med(r => r.Registration?.RssIdleBytes / 1048576.0, "0.#")} MiB, {c.Producers} producers identified {Med(r => r.Registration?.RssConnectedBytes / 1048576.0, "0.#")} MiB, " +
              $"loaded {Med(r => r.Registration?.RssLoadedBytes / 1048576.0, "0.#")} MiB; bytes per entry = (loaded − idle) / {c.Entries:N0} entries " +

@@ -18,7 +18,9 @@ internal sealed record RunConfig(
     double DurationSeconds, int Concurrency, string Client, int MixedProducers, double PingIntervalSeconds, bool CoalesceWrites,
     bool ServerMeasured);
 
-/// <summary>Loading every REGISTER over all producer connections, and what it cost the server.</summary>
+/// <summary>Loading every REGISTER over all producer connections, and what it cost the server. ToolCores and
+/// ServerCores: CPU time over wall time of the load tool and of the server while loading (1.0 = one core busy), which
+/// tells whose core ran out first.</summary>
 internal sealed record RegistrationResult(
     long Registers,
     double Seconds,
@@ -32,7 +34,9 @@ internal sealed record RegistrationResult(
     double? BytesPerEntry,
     int TopicsVisible,
     int TopicsFullyRegistered,
-    int NodesVisible);
+    int NodesVisible,
+    double? ToolCores = null,
+    double? ServerCores = null);
 
 /// <summary>One HTTP query scenario at fixed concurrency for a fixed time.</summary>
 internal sealed record HttpResult(
