@@ -90,7 +90,7 @@ internal static class Report
             Line($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
             Line($"- commit measured: `{commit ?? "unknown"}`");
             Line($"- machine: {Environment.ProcessorCount} cores (`nproc`), {CpuModel()}, {Environment.OSVersion}, .NET {Environment.Version}");
-            Line("- daemon pinned to core 1 (`taskset -c 1`), load tool to core 0; `--log-level=warn`; {build ?? "Release build"}");
+            Line($"- daemon pinned to core 1 (`taskset -c 1`), load tool to core 0; `--log-level=warn`; {build ?? "Release build"}");
             Line($"- {runs.Count} runs, each on a fresh daemon; every number is the **median over the runs that measured it validly** (upper median of two; per-run values in `bench/results/`)");
             Line();
         }
