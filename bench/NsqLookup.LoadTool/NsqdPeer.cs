@@ -31,8 +31,11 @@ internal sealed class NsqdPeer : IAsyncDisposable
     private readonly byte[] _header = new byte[4];
     private readonly CancellationTokenSource _stop = new();
     private byte[] _payload = new byte[512];
-    private CancellationTokenSource _deadline = new();
     private Task _pinger = Task.CompletedTask;
+
+    /// <summary>Stopwatch timestamp at which the read or write in progress started; 0 when none is.</summary>
+    private long _ioStarted;
+    private volatile bool _timedOut;
 
     private readonly bool _coalesce;
     private readonly TimeSpan _timeout;
@@ -42,6 +45,7 @@ internal sealed class NsqdPeer : IAsyncDisposable
         _socket = socket;
         _coalesce = coalesce;
         _timeout = timeout;
+        Watchdog.Add(this);
     }
 
     /// <summary>Set once a read or write missed its deadline or failed; nsqd then drops the connection.</summary>
@@ -159,6 +163,7 @@ internal sealed class NsqdPeer : IAsyncDisposable
     public void Close()
     {
         _stop.Cancel();
+        Watchdog.Remove(this);
         _socket.Close();
     }
 
@@ -168,7 +173,6 @@ internal sealed class NsqdPeer : IAsyncDisposable
         await _pinger;
         _socket.Dispose();
         _stop.Dispose();
-        _deadline.Dispose();
         _inFlight.Dispose();
     }
 
@@ -213,20 +217,18 @@ internal sealed class NsqdPeer : IAsyncDisposable
 
     private async Task WriteAsync(ReadOnlyMemory<byte> bytes)
     {
-        var token = ArmDeadline();
         while (!bytes.IsEmpty)
         {
-            var sent = await Guard(_socket.SendAsync(bytes, SocketFlags.None, token), "write");
+            var sent = await Guard(_socket.SendAsync(bytes, SocketFlags.None), "write");
             bytes = bytes[sent..];
         }
     }
 
     private async Task ReadExactlyAsync(Memory<byte> buffer)
     {
-        var token = ArmDeadline();
         while (!buffer.IsEmpty)
         {
-            var read = await Guard(_socket.ReceiveAsync(buffer, SocketFlags.None, token), "read");
+            var read = await Guard(_socket.ReceiveAsync(buffer, SocketFlags.None), "read");
             if (read == 0)
             {
                 Failure ??= "read: EOF";
@@ -237,35 +239,80 @@ internal sealed class NsqdPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>A fresh 1 s deadline per read or write, as nsqd sets one before each.</summary>
-    private CancellationToken ArmDeadline()
-    {
-        if (!_deadline.TryReset())
-        {
-            _deadline.Dispose();
-            _deadline = new CancellationTokenSource();
-        }
-
-        _deadline.CancelAfter(_timeout);
-        return _deadline.Token;
-    }
-
+    /// <summary>One read or write under nsqd's deadline (a fresh one per call, as nsqd sets one before each): the
+    /// <see cref="Watchdog"/> closes the socket when the call is still pending after it. A timestamp per call instead
+    /// of a cancellation token and timer per call keeps the tool's own cost per REGISTER low enough that its one
+    /// core does not become the bottleneck first.</summary>
     private async Task<int> Guard(ValueTask<int> io, string what)
     {
+        Volatile.Write(ref _ioStarted, Stopwatch.GetTimestamp());
         try
         {
             return await io;
         }
-        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
-        {
-            Failure ??= what + ": i/o timeout";
-            _socket.Close();
-            throw new TimeoutException($"{what} missed nsqd's 1 s deadline");
-        }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
+            if (_timedOut)
+            {
+                Failure ??= what + ": i/o timeout";
+                throw new TimeoutException($"{what} missed nsqd's 1 s deadline");
+            }
+
+            if (_stop.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("the peer was closed", ex);
+            }
+
             Failure ??= what + ": " + ex.Message;
             throw new IOException(ex.Message, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _ioStarted, 0);
+        }
+    }
+
+    /// <summary>Enforces every live peer's deadline: every 50 ms, closes the socket of a peer whose read or write
+    /// has been pending for longer than its deadline (so a deadline fires within 50 ms of nsqd's).</summary>
+    private static class Watchdog
+    {
+        private static readonly HashSet<NsqdPeer> Peers = [];
+        private static Timer? s_timer;
+
+        public static void Add(NsqdPeer peer)
+        {
+            lock (Peers)
+            {
+                Peers.Add(peer);
+                s_timer ??= new Timer(_ => Check(), null, 50, 50);
+            }
+        }
+
+        public static void Remove(NsqdPeer peer)
+        {
+            lock (Peers)
+            {
+                Peers.Remove(peer);
+            }
+        }
+
+        private static void Check()
+        {
+            NsqdPeer[] peers;
+            lock (Peers)
+            {
+                peers = [.. Peers];
+            }
+
+            foreach (var peer in peers)
+            {
+                var started = Volatile.Read(ref peer._ioStarted);
+                if (started != 0 && Stopwatch.GetElapsedTime(started) > peer._timeout && !peer._timedOut)
+                {
+                    peer._timedOut = true;
+                    peer._socket.Close();
+                }
+            }
         }
     }
 }
