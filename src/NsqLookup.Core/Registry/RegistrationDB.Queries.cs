@@ -50,7 +50,7 @@ public sealed partial class RegistrationDB
 
             var live = new List<PeerInfo>(key.Slots.Count);
             var listed = new List<PeerState>(key.Slots.Count);
-            var validUntil = long.MaxValue;
+            long oldestUpdate = long.MaxValue, oldestTombstone = long.MaxValue;
             var cacheable = true;
             foreach (var slot in key.Slots)
             {
@@ -69,15 +69,16 @@ public sealed partial class RegistrationDB
 
                 if (IsTombstoned(key, slot, now))
                 {
-                    validUntil = Math.Min(validUntil, Later(key.Tombstones![slot].Timestamp, TombstoneLifetime));
+                    oldestTombstone = Math.Min(oldestTombstone, key.Tombstones![slot].Timestamp);
                     continue;
                 }
 
                 live.Add(peer);
                 listed.Add(state);
-                validUntil = Math.Min(validUntil, Later(peer.LastUpdateTimestamp, InactiveProducerTimeout));
+                oldestUpdate = Math.Min(oldestUpdate, peer.LastUpdateTimestamp);
             }
 
+            var validUntil = Math.Min(Later(oldestUpdate, InactiveProducerTimeout), Later(oldestTombstone, TombstoneLifetime));
             var stamp = cacheable ? new LookupStamp(node, node.LookupVersion, [.. listed], live, validUntil) : null;
             return new LookupResult(node.ChannelNames, live) { Stamp = stamp };
         }

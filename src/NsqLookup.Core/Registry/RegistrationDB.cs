@@ -436,12 +436,13 @@ public sealed partial class RegistrationDB
             var count = 0;
             foreach (var slot in key.Slots)
             {
-                if (!_slots[slot]!.Detached && MatchesNode(_slots[slot]!.Info, node))
+                var state = _slots[slot]!;
+                if (!state.Detached && MatchesNode(state.Info, node))
                 {
                     key.Tombstones ??= [];
                     if (key.Tombstones.TryAdd(slot, stamp))
                     {
-                        _slots[slot]!.Tombstoned++;
+                        state.Tombstoned++;
                     }
                     else
                     {

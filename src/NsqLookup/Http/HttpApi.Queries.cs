@@ -77,31 +77,15 @@ internal sealed partial class HttpApi
         WriteStrings(json, "channels", lookup.Channels);
         json.WritePropertyName("producers");
         json.WriteStartArray();
-        var length = head.WrittenCount + 2 + Math.Max(0, lookup.Producers.Count - 1);
-        foreach (var peer in lookup.Producers)
+        var producers = new ReadOnlyMemory<byte>[lookup.Producers.Count];
+        for (var i = 0; i < producers.Length; i++)
         {
-            length += peer.ProducerObjectJson.Length;
+            producers[i] = lookup.Producers[i].ProducerObjectJson;
         }
 
-        var bytes = new byte[length];
-        head.WrittenSpan.CopyTo(bytes);
-        var at = head.WrittenCount;
-        for (var i = 0; i < lookup.Producers.Count; i++)
-        {
-            if (i > 0)
-            {
-                bytes[at++] = (byte)',';
-            }
-
-            var producer = lookup.Producers[i].ProducerObjectJson.Span;
-            producer.CopyTo(bytes.AsSpan(at));
-            at += producer.Length;
-        }
-
-        bytes[at++] = (byte)']';
-        bytes[at] = (byte)'}';
-        var body = JsonBody.Of(bytes);
-        _db.CacheLookup(lookup, body, bytes.Length);
+        var joined = JsonBody.Of(JoinedArray(head.WrittenMemory, producers));
+        var body = JsonBody.Of(joined.ToArray());
+        _db.CacheLookup(lookup, body, body.Length);
         return ApiResult.Ok(body);
     }
 
@@ -111,19 +95,31 @@ internal sealed partial class HttpApi
         // written part by part: a poll of a large directory costs a walk of the peers, not a re-encoding of every
         // registration, nor a copy of the whole answer into one buffer.
         var nodes = _db.Nodes();
-        var parts = new List<ReadOnlyMemory<byte>>((2 * nodes.Count) + 2) { NodesStart };
-        for (var i = 0; i < nodes.Count; i++)
+        var rows = new ReadOnlyMemory<byte>[nodes.Count];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = NodeRowJson(nodes[i]);
+        }
+
+        return ApiResult.Ok(JsonBody.Of(JoinedArray(NodesStart, rows)));
+    }
+
+    /// <summary><paramref name="head"/> (which ends with <c>[</c>), the items separated by commas, then <c>]}</c>.</summary>
+    private static List<ReadOnlyMemory<byte>> JoinedArray(ReadOnlyMemory<byte> head, ReadOnlyMemory<byte>[] items)
+    {
+        var parts = new List<ReadOnlyMemory<byte>>((2 * items.Length) + 2) { head };
+        for (var i = 0; i < items.Length; i++)
         {
             if (i > 0)
             {
                 parts.Add(Comma);
             }
 
-            parts.Add(NodeRowJson(nodes[i]));
+            parts.Add(items[i]);
         }
 
         parts.Add(ArrayObjectEnd);
-        return ApiResult.Ok(JsonBody.Of(parts));
+        return parts;
     }
 
     private byte[] NodeRowJson(NodeView node)

@@ -30,4 +30,18 @@ internal sealed class JsonBody
 
         return new JsonBody(parts, length);
     }
+
+    /// <summary>The parts in one array of exactly <see cref="Length"/> bytes.</summary>
+    public byte[] ToArray()
+    {
+        var bytes = new byte[Length];
+        var at = 0;
+        foreach (var part in Parts)
+        {
+            part.Span.CopyTo(bytes.AsSpan(at));
+            at += part.Length;
+        }
+
+        return bytes;
+    }
 }
