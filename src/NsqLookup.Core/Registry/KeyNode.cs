@@ -14,7 +14,7 @@ internal sealed class KeyNode(Registration registration, TopicNode? topic)
 
     public HashSet<int> Slots { get; } = [];
 
-    /// <summary>Monotonic timestamp of the moment the key was last left with no entry (or created empty);
+    /// <summary>Monotonic timestamp of the moment the key was last left with no visible entry (or created empty);
     /// only meaningful while <see cref="Slots"/> is empty. Read by the opt-in pruning of empty keys.</summary>
     public long EmptySince { get; set; }
 

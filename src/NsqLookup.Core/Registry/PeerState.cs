@@ -29,6 +29,9 @@ internal sealed class PeerState(int slot, PeerInfo info)
     /// it is out of the counts, and every query skips its entries until they are released.</summary>
     public bool Detached { get; set; }
 
+    /// <summary>Monotonic timestamp of the detach: when its entries stopped being visible.</summary>
+    public long DetachedAt { get; set; }
+
     /// <summary>How many of this peer's entries carry a tombstone stamp; while zero, a <c>/nodes</c> row needs no
     /// per-topic lookups.</summary>
     public int Tombstoned { get; set; }

@@ -287,6 +287,7 @@ public sealed partial class RegistrationDB
             if (state.Entries > 0)
             {
                 state.Detached = true;
+                state.DetachedAt = _time.GetTimestamp();
                 _detached++;
                 _topicEntries -= state.TopicEntries;
                 _channelEntries -= state.Entries - state.TopicEntries;
@@ -605,10 +606,10 @@ public sealed partial class RegistrationDB
             return false;
         }
 
-        if (key.Slots.Count == 0)
-        {
-            key.EmptySince = _time.GetTimestamp();
-        }
+        // When the key's last visible producer left: now for a live peer, the detach for a detached one (its entries
+        // were already invisible). Kept as a maximum over removals, so whichever left last decides; read only once
+        // the key is empty.
+        key.EmptySince = Math.Max(key.EmptySince, state.Detached ? state.DetachedAt : _time.GetTimestamp());
 
         if (key.Registration.IsTopic)
         {

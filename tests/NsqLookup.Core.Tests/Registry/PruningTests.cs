@@ -30,6 +30,28 @@ public sealed class PruningTests
     }
 
     [Fact]
+    public void The_grace_period_counts_from_the_detach_when_the_release_comes_later()
+    {
+        var h = new RegistryHarness(inactiveProducerTimeout: TimeSpan.FromHours(1));
+        var detached = h.Identify("127.0.0.1:1");
+        var later = h.Identify("127.0.0.1:2");
+        h.Register(detached, "t");
+        h.Register(later, "u");
+        h.Register(detached, "u");
+        var departure = h.Db.DetachPeer(detached.Id)!;
+
+        h.Clock.Advance(TimeSpan.FromMinutes(3));
+        h.Db.UnregisterTopic("u", later.Id); // u's last visible producer leaves now, after the detach
+        h.Clock.Advance(TimeSpan.FromMinutes(4));
+        h.Db.ReleasePeer(departure);
+
+        h.Clock.Advance(Grace - TimeSpan.FromMinutes(7));
+        h.Db.PruneEmptyKeys(Grace).Should().BeEquivalentTo([Registration.Topic("t")], "t has had no visible producer since the detach");
+        h.Clock.Advance(TimeSpan.FromMinutes(3));
+        h.Db.PruneEmptyKeys(Grace).Should().BeEquivalentTo([Registration.Topic("u")], "u since its later UNREGISTER");
+    }
+
+    [Fact]
     public void TheGraceClockRestartsWhenAKeyEmptiesAgain()
     {
         var h = new RegistryHarness(inactiveProducerTimeout: TimeSpan.FromHours(1));
