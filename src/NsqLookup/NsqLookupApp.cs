@@ -69,7 +69,13 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             kestrel.Limits.MaxRequestBufferSize = Math.Max(2L * 1024 * 1024, (2L * header) + (64 * 1024));
             kestrel.Limits.MaxRequestBodySize = options.HttpMaxBodySize;
             kestrel.Limits.RequestHeadersTimeout = options.HttpHeaderTimeout;
-            kestrel.Listen(httpAddress.EndPoint, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(httpAddress.EndPoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+
+                // Requests rejected before any handler runs get Go's own answers, not Kestrel's (docs/protocol.md).
+                GoBadRequestConnection.Install(listen);
+            });
         });
         builder.Services.Configure<HostOptions>(host =>
         {

@@ -7,7 +7,7 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
-/// <summary>Replays the real nsqd session of <c>spec/fixtures/nsqd-session.hex</c>, one client segment per write.</summary>
+/// <summary>Replays the real nsqd session of <c>tests/fixtures/nsqd-session.hex</c>, one client segment per write.</summary>
 public sealed class NsqdSessionReplayTests
 {
     private const string FixtureName = "nsqd-session.hex";
@@ -95,33 +95,6 @@ public sealed class NsqdSessionReplayTests
         return frame;
     }
 
-    /// <summary>Walks up to the directory holding NsqLookup.sln, then looks for <c>shared/spec/fixtures</c> beside it
-    /// or beside any of its parents (a worktree sits one level deeper than the main checkout).</summary>
-    private static string FindFixture()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NsqLookup.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        if (dir is null)
-        {
-            throw new FileNotFoundException($"NsqLookup.sln not found above {AppContext.BaseDirectory}; cannot locate {FixtureName}");
-        }
-
-        var tried = new List<string>();
-        for (var up = dir.Parent; up is not null; up = up.Parent)
-        {
-            var candidate = Path.Combine(up.FullName, "shared", "spec", "fixtures", FixtureName);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-
-            tried.Add(candidate);
-        }
-
-        throw new FileNotFoundException($"fixture {FixtureName} not found; looked in: {string.Join(", ", tried)}");
-    }
+    /// <summary>The csproj copies <c>tests/fixtures/*.hex</c> next to the test assembly.</summary>
+    private static string FindFixture() => Path.Combine(AppContext.BaseDirectory, "fixtures", FixtureName);
 }

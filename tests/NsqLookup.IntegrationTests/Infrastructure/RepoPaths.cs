@@ -5,8 +5,8 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    public static string Spec(params string[] parts) =>
-        Path.GetFullPath(Path.Combine([Root, "..", "shared", "spec", .. parts]));
+    /// <summary>A file of <c>tests/fixtures</c>, which the csproj copies next to the test assembly.</summary>
+    public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", name);
 
     private static string FindRoot()
     {

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace NsqLookup.IntegrationTests.Tcp;
 
 /// <summary>
-/// Replays the real nsqd session of spec Appendix A (fixtures/nsqd-session.hex) over a real socket, one send
+/// Replays the captured real nsqd session (tests/fixtures/nsqd-session.hex) over a real socket, one send
 /// per captured segment, and checks every response byte for byte.
 /// </summary>
 public sealed class NsqdSessionReplayTests(ITestOutputHelper output)
@@ -13,7 +13,7 @@ public sealed class NsqdSessionReplayTests(ITestOutputHelper output)
     [Fact]
     public async Task AppendixA_ObservedNsqdSession_GetsTheExactResponses()
     {
-        var lines = await File.ReadAllLinesAsync(RepoPaths.Spec("fixtures", "nsqd-session.hex"));
+        var lines = await File.ReadAllLinesAsync(RepoPaths.Fixture("nsqd-session.hex"));
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { BroadcastAddress = "127.0.0.1" });
         await using var client = await daemon.ConnectAsync();
         var identity = daemon.App.Identity;
