@@ -48,6 +48,17 @@ internal sealed partial class CertificateReloader
         return new CertificateReloader(certPath, keyPath, time, logger, certificate, stamps);
     }
 
+    /// <summary>Loads the pair once to see that it can be; throws like <see cref="Load"/>.</summary>
+    public static void Check(string certPath, string keyPath)
+    {
+        if (!TryLoad(certPath, keyPath, out var certificate, out var error))
+        {
+            throw new InvalidOperationException(error);
+        }
+
+        certificate.Dispose();
+    }
+
     public X509Certificate2 Current
     {
         get

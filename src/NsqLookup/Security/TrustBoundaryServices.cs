@@ -17,6 +17,9 @@ internal static class TrustBoundaryServices
             options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AdminAccessPolicy>>()));
         if (options.HttpsAddress.Length != 0)
         {
+            // Checked now, not when Kestrel first asks for it: that happens while the host is being built, where a
+            // failure would be an unhandled exception instead of the FATAL line.
+            CertificateReloader.Check(options.TlsCert, options.TlsKey);
             services.AddSingleton(sp => CertificateReloader.Load(
                 options.TlsCert, options.TlsKey, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<CertificateReloader>>()));
             services.AddSingleton(new HttpsClientCa(options.TlsClientCa.Length == 0 ? null : HttpsSetup.LoadClientCa(options.TlsClientCa)));
@@ -25,16 +28,12 @@ internal static class TrustBoundaryServices
         return services;
     }
 
-    /// <summary>Builds what the options name (allowlists, token file, certificate), so that a bad one fails here.</summary>
+    /// <summary>Builds the allowlists and reads the token file, so that a bad one fails startup here.</summary>
     public static void LoadAll(IServiceProvider services, NsqLookupOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.GetRequiredService<TcpAllowGate>();
         services.GetRequiredService<AdminAccessPolicy>();
-        if (options.HttpsAddress.Length != 0)
-        {
-            services.GetRequiredService<CertificateReloader>();
-        }
     }
 
     private static void Validate(NsqLookupOptions options)
