@@ -60,6 +60,17 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
         result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - tls-key {notAKey}: no usable PEM private key");
     }
 
+    [Fact]
+    public async Task A_missing_client_ca_fails_startup_naming_it()
+    {
+        var missing = Path.Combine(_pki.Directory, "no-ca.pem");
+        var result = await DaemonProcess.RunAsync(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={Loopback}",
+            $"--tls-cert={_pki.CertPath}", $"--tls-key={_pki.KeyPath}", $"--tls-client-ca={missing}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - tls-client-ca {missing}: no such file or directory\n");
+    }
+
     [Theory]
     [InlineData("--https-address=127.0.0.1:0", "--https-address needs --tls-cert and --tls-key")]
     [InlineData("--tls-cert=/x.pem", "--tls-cert is set but --https-address is not")]

@@ -32,6 +32,27 @@ public sealed class TcpAllowTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Refusals_are_logged_at_most_once_a_second_and_all_counted()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var daemon = await TestDaemon.StartAsync(output, o => o with { TcpAllow = ["127.0.0.1/32"] }, clock);
+        static bool IsRefusal(string line) => line.Contains("refused client(127.0.0.2:", StringComparison.Ordinal);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await SourceBound.ExchangeAsync(SourceBound.Other, daemon.TcpEndPoint, TestClient.Magic);
+        }
+
+        await Eventually.TrueAsync(async () => Scrape.Parse(await daemon.Http.GetStringAsync("/metrics"))
+            .Value("nsqlookupd_tcp_connections_refused_total", ("reason", "allowlist")) == 3);
+        daemon.Logs.Lines.Count(IsRefusal).Should().Be(1);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await SourceBound.ExchangeAsync(SourceBound.Other, daemon.TcpEndPoint, TestClient.Magic);
+        await Eventually.TrueAsync(() => Task.FromResult(daemon.Logs.Lines.Count(IsRefusal) == 2));
+    }
+
+    [Fact]
     public async Task A_peer_inside_the_list_registers_as_before()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { TcpAllow = ["10.0.0.0/8,127.0.0.1/32"] });
