@@ -85,13 +85,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 
             if (httpsAddress is not null)
             {
-                // The same app, the same routes and bytes, over TLS (README "Securing a lookupd").
-                var services = kestrel.ApplicationServices;
-                kestrel.Listen(httpsAddress.EndPoint, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http1;
-                    listen.UseReloadingHttps(services.GetRequiredService<CertificateReloader>(), services.GetRequiredService<HttpsClientCa>().Roots);
-                });
+                kestrel.ListenHttps(httpsAddress.EndPoint);
             }
         });
         builder.Services.Configure<HostOptions>(host =>
@@ -127,24 +121,10 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddHostedService<EmptyKeyPruner>();
         builder.Services.AddNsqLookupMetrics();
         builder.Services.AddSingleton<HttpApi>();
-        try
-        {
-            builder.Services.AddTrustBoundaries(options);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
-        {
-            throw new ListenFailedException(ex.Message, ex);
-        }
+        builder.Services.AddTrustBoundaries(options);
 
         var app = builder.Build();
-        try
-        {
-            TrustBoundaryServices.LoadAll(app.Services, options);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
-        {
-            throw new ListenFailedException(ex.Message, ex);
-        }
+        TrustBoundaryServices.LoadAll(app.Services);
 
         var api = app.Services.GetRequiredService<HttpApi>();
         app.Run(api.HandleAsync);

@@ -16,7 +16,19 @@ internal static class HttpsSetup
 {
     private const string ClientAuthenticationOid = "1.3.6.1.5.5.7.3.2";
 
-    public static void UseReloadingHttps(this ListenOptions listen, CertificateReloader certificates, X509Certificate2Collection? clientCa)
+    /// <summary>The same app, the same routes and bytes as the plain listener, over TLS.</summary>
+    public static void ListenHttps(this KestrelServerOptions kestrel, System.Net.IPEndPoint endPoint)
+    {
+        ArgumentNullException.ThrowIfNull(kestrel);
+        var services = kestrel.ApplicationServices;
+        kestrel.Listen(endPoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1;
+            listen.UseReloadingHttps(services.GetRequiredService<CertificateReloader>(), services.GetRequiredService<HttpsClientCa>().Roots);
+        });
+    }
+
+    private static void UseReloadingHttps(this ListenOptions listen, CertificateReloader certificates, X509Certificate2Collection? clientCa)
     {
         ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(certificates);

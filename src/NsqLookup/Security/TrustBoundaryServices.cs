@@ -4,13 +4,40 @@ namespace NsqLookup.Security;
 
 /// <summary>
 /// Registers the trust-boundary pieces (README "Securing a lookupd") and checks their options before anything
-/// binds: every check here fails startup with a message naming the flag or file, never later on a request.
+/// binds: every check here fails startup with a <see cref="ListenFailedException"/> (Program's FATAL line, exit 1)
+/// whose message names the flag or file, never later on a request.
 /// </summary>
 internal static class TrustBoundaryServices
 {
     public static IServiceCollection AddTrustBoundaries(this IServiceCollection services, NsqLookupOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        try
+        {
+            return Add(services, options);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            throw new ListenFailedException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>Builds the allowlists and reads the token file, so that a bad one fails startup here.</summary>
+    public static void LoadAll(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<TcpAllowGate>();
+            services.GetRequiredService<AdminAccessPolicy>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
+        {
+            throw new ListenFailedException(ex.Message, ex);
+        }
+    }
+
+    private static IServiceCollection Add(IServiceCollection services, NsqLookupOptions options)
+    {
         Validate(options);
         services.AddSingleton<TcpAllowGate>();
         services.AddSingleton(sp => AdminAccessPolicy.FromOptions(
@@ -26,14 +53,6 @@ internal static class TrustBoundaryServices
         }
 
         return services;
-    }
-
-    /// <summary>Builds the allowlists and reads the token file, so that a bad one fails startup here.</summary>
-    public static void LoadAll(IServiceProvider services, NsqLookupOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        services.GetRequiredService<TcpAllowGate>();
-        services.GetRequiredService<AdminAccessPolicy>();
     }
 
     private static void Validate(NsqLookupOptions options)
