@@ -61,6 +61,20 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     }
 
     [Fact]
+    public async Task A_busy_https_port_fails_startup_naming_the_https_address()
+    {
+        using var busy = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        busy.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        busy.Listen();
+        var address = $"127.0.0.1:{((System.Net.IPEndPoint)busy.LocalEndPoint!).Port}";
+        var result = await DaemonProcess.RunAsync(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={address}",
+            $"--tls-cert={_pki.CertPath}", $"--tls-key={_pki.KeyPath}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - listen ({address}) failed - listen tcp {address}: bind: address already in use");
+    }
+
+    [Fact]
     public async Task A_missing_client_ca_fails_startup_naming_it()
     {
         var missing = Path.Combine(_pki.Directory, "no-ca.pem");
