@@ -8,6 +8,7 @@ using NsqLookup.Cli;
 using NsqLookup.Http;
 using NsqLookup.Protocol;
 using NsqLookup.Registry;
+using NsqLookup.Security;
 using NsqLookup.Tcp;
 
 namespace NsqLookup;
@@ -19,12 +20,14 @@ namespace NsqLookup;
 public sealed partial class NsqLookupApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ListenAddress _httpAddress;
+    private readonly ListenAddress? _httpAddress;
+    private readonly ListenAddress? _httpsAddress;
 
-    private NsqLookupApp(WebApplication app, ListenAddress httpAddress)
+    private NsqLookupApp(WebApplication app, ListenAddress? httpAddress, ListenAddress? httpsAddress)
     {
         _app = app;
         _httpAddress = httpAddress;
+        _httpsAddress = httpsAddress;
     }
 
     public RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
@@ -35,13 +38,17 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     public IPEndPoint TcpEndPoint => _app.Services.GetRequiredService<TcpServer>().LocalEndPoint
         ?? throw new InvalidOperationException("not started");
 
-    /// <summary>The bound HTTP endpoint (valid after <see cref="StartAsync"/>).</summary>
+    /// <summary>The bound HTTP endpoint (valid after <see cref="StartAsync"/>; port 0 when <c>--http-address=""</c>).</summary>
     public IPEndPoint HttpEndPoint { get; private set; } = new(IPAddress.None, 0);
+
+    /// <summary>The bound HTTPS endpoint (valid after <see cref="StartAsync"/>), null without <c>--https-address</c>.</summary>
+    public IPEndPoint? HttpsEndPoint { get; private set; }
 
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Builds the host. An address that does not parse throws <see cref="ListenFailedException"/>
-    /// (TCP checked first, as the anchor binds TCP first).</summary>
+    /// (TCP checked first, as the anchor binds TCP first), and so does an unusable trust-boundary option
+    /// (allowlist, token file, certificate).</summary>
     public static NsqLookupApp Create(
         NsqLookupOptions options,
         Action<ILoggingBuilder>? configureLogging = null,
@@ -49,7 +56,9 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var tcpAddress = ParseAddress(options.TcpAddress);
-        var httpAddress = ParseAddress(options.HttpAddress);
+        // --http-address="" switches the plain listener off (for operators whose clients all speak HTTPS).
+        var httpAddress = options.HttpAddress.Length == 0 ? null : ParseAddress(options.HttpAddress);
+        var httpsAddress = options.HttpsAddress.Length == 0 ? null : ParseAddress(options.HttpsAddress);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
 
         // Flags and the config file are the only configuration: no ASPNETCORE_URLS, appsettings or launch
@@ -69,13 +78,21 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             kestrel.Limits.MaxRequestBufferSize = Math.Max(2L * 1024 * 1024, (2L * header) + (64 * 1024));
             kestrel.Limits.MaxRequestBodySize = options.HttpMaxBodySize;
             kestrel.Limits.RequestHeadersTimeout = options.HttpHeaderTimeout;
-            kestrel.Listen(httpAddress.EndPoint, listen =>
+            if (httpAddress is not null)
             {
-                listen.Protocols = HttpProtocols.Http1;
+                kestrel.Listen(httpAddress.EndPoint, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
 
-                // Requests rejected before any handler runs get Go's own answers, not Kestrel's (docs/protocol.md).
-                GoBadRequestConnection.Install(listen);
-            });
+                    // Requests rejected before any handler runs get Go's own answers, not Kestrel's (docs/protocol.md).
+                    GoBadRequestConnection.Install(listen);
+                });
+            }
+
+            if (httpsAddress is not null)
+            {
+                kestrel.ListenHttps(httpsAddress.EndPoint);
+            }
         });
         builder.Services.Configure<HostOptions>(host =>
         {
@@ -110,11 +127,14 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddHostedService<EmptyKeyPruner>();
         builder.Services.AddNsqLookupMetrics();
         builder.Services.AddSingleton<HttpApi>();
+        builder.Services.AddTrustBoundaries(options);
 
         var app = builder.Build();
+        TrustBoundaryServices.LoadAll(app.Services);
+
         var api = app.Services.GetRequiredService<HttpApi>();
         app.Run(api.HandleAsync);
-        return new NsqLookupApp(app, httpAddress);
+        return new NsqLookupApp(app, httpAddress, httpsAddress);
     }
 
     /// <summary>Binds TCP, then HTTP, then serves. A bind failure throws <see cref="ListenFailedException"/>.</summary>
@@ -128,22 +148,40 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         catch (IOException ex)
         {
             // Kestrel wraps the bind error: IOException → AddressInUseException → SocketException.
+            // Kestrel's message names the URL it failed to bind, which tells the two listeners apart.
+            var failed = _httpsAddress is not null && (_httpAddress is null || ex.Message.Contains("https://", StringComparison.Ordinal))
+                ? _httpsAddress
+                : _httpAddress!;
             for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
             {
                 if (inner is System.Net.Sockets.SocketException socketError)
                 {
-                    throw ListenFailedException.Bind(_httpAddress.Text, socketError);
+                    throw ListenFailedException.Bind(failed.Text, socketError);
                 }
             }
 
-            throw new ListenFailedException(_httpAddress.Text, ex.Message, ex);
+            throw new ListenFailedException(failed.Text, ex.Message, ex);
         }
 
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
-        var bound = new Uri(addresses.Addresses.First());
-        HttpEndPoint = new IPEndPoint(_httpAddress.EndPoint.Address, bound.Port);
-        Identity.HttpPort = bound.Port;
-        Log.HttpListening(logger, GoAddress.Format(HttpEndPoint));
+        foreach (var url in addresses.Addresses)
+        {
+            var bound = new Uri(url);
+            if (bound.Scheme == Uri.UriSchemeHttps && _httpsAddress is not null)
+            {
+                HttpsEndPoint = new IPEndPoint(_httpsAddress.EndPoint.Address, bound.Port);
+                Log.HttpsListening(logger, GoAddress.Format(HttpsEndPoint));
+            }
+            else if (_httpAddress is not null)
+            {
+                HttpEndPoint = new IPEndPoint(_httpAddress.EndPoint.Address, bound.Port);
+                Log.HttpListening(logger, GoAddress.Format(HttpEndPoint));
+            }
+        }
+
+        // IDENTIFY's http_port is what nsqd fetches /channels from, over plain HTTP: the HTTPS port only when
+        // there is no plain listener (nsqd's fetch then fails, as it would against any HTTPS-only lookupd).
+        Identity.HttpPort = _httpAddress is not null ? HttpEndPoint.Port : HttpsEndPoint!.Port;
 
         // systemd Type=notify: READY=1 once both listeners accept, STOPPING=1 when shutdown begins. Honoured
         // whenever NOTIFY_SOCKET is set (UseSystemd() would only switch on when systemd is the parent process).
@@ -160,7 +198,15 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
                 notifier.Notify(ServiceState.Stopping);
             }
 
-            Log.HttpClosing(logger, GoAddress.Format(HttpEndPoint));
+            if (_httpAddress is not null)
+            {
+                Log.HttpClosing(logger, GoAddress.Format(HttpEndPoint));
+            }
+
+            if (HttpsEndPoint is not null)
+            {
+                Log.HttpsClosing(logger, GoAddress.Format(HttpsEndPoint));
+            }
         });
     }
 
@@ -181,5 +227,11 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 
         [LoggerMessage(LogLevel.Information, "HTTP: closing {Address}")]
         public static partial void HttpClosing(ILogger logger, string address);
+
+        [LoggerMessage(LogLevel.Information, "HTTPS: listening on {Address}")]
+        public static partial void HttpsListening(ILogger logger, string address);
+
+        [LoggerMessage(LogLevel.Information, "HTTPS: closing {Address}")]
+        public static partial void HttpsClosing(ILogger logger, string address);
     }
 }

@@ -55,5 +55,30 @@ public sealed record NsqLookupOptions
     /// <summary>Kestrel's <c>RequestHeadersTimeout</c> (slowloris, spec §8 item 3).</summary>
     public TimeSpan HttpHeaderTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary><c>--tcp-allow</c> (our addition): CIDR entries (each value may be comma-separated) a TCP peer must
+    /// be in to be served; empty (default) serves everyone, as the original does.</summary>
+    public IReadOnlyList<string> TcpAllow { get; init; } = [];
+
+    /// <summary><c>--http-admin-allow</c>: CIDR entries whose requests may use the admin routes without a token.</summary>
+    public IReadOnlyList<string> HttpAdminAllow { get; init; } = [];
+
+    /// <summary><c>--http-admin-token-file</c>: a file holding the secret that opens the admin routes as
+    /// <c>Authorization: Bearer &lt;secret&gt;</c>; empty for none. With neither admin option set, the admin
+    /// routes are open, as in the original.</summary>
+    public string HttpAdminTokenFile { get; init; } = "";
+
+    /// <summary><c>--https-address</c>: where the same HTTP API is served over TLS; empty (default) for nowhere.</summary>
+    public string HttpsAddress { get; init; } = "";
+
+    /// <summary><c>--tls-cert</c>: PEM certificate (chain) of the HTTPS listener, re-read when it changes.</summary>
+    public string TlsCert { get; init; } = "";
+
+    /// <summary><c>--tls-key</c>: PEM private key of <see cref="TlsCert"/>.</summary>
+    public string TlsKey { get; init; } = "";
+
+    /// <summary><c>--tls-client-ca</c>: PEM CA certificate(s); when set, HTTPS clients must present a certificate
+    /// issued by one of them.</summary>
+    public string TlsClientCa { get; init; } = "";
+
     public static string DefaultHostname { get; } = System.Net.Dns.GetHostName();
 }

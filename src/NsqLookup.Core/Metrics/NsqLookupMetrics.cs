@@ -21,6 +21,7 @@ public sealed class NsqLookupMetrics : IDisposable
     private readonly Counter<long> _tcpAccepted;
     private readonly UpDownCounter<long> _tcpOpen;
     private readonly Counter<long> _tcpRejected;
+    private readonly Counter<long> _tcpRefused;
     private readonly Counter<long> _commands;
     private readonly Counter<long> _protocolErrors;
     private readonly Counter<long> _httpRequests;
@@ -36,6 +37,7 @@ public sealed class NsqLookupMetrics : IDisposable
         _tcpAccepted = Meter.CreateCounter<long>("nsqlookupd.tcp.connections", "{connection}", "TCP connections accepted");
         _tcpOpen = Meter.CreateUpDownCounter<long>("nsqlookupd.tcp.connections.open", "{connection}", "TCP connections open now");
         _tcpRejected = Meter.CreateCounter<long>("nsqlookupd.tcp.connections.rejected", "{connection}", "TCP connections refused by a limit");
+        _tcpRefused = Meter.CreateCounter<long>("nsqlookupd.tcp.connections.refused", "{connection}", "TCP connections closed at accept by an access rule, by reason");
         _commands = Meter.CreateCounter<long>("nsqlookupd.commands", "{command}", "TCP commands received, by name");
         _protocolErrors = Meter.CreateCounter<long>("nsqlookupd.protocol.errors", "{error}", "TCP protocol errors sent (each closes its connection), by code");
         _httpRequests = Meter.CreateCounter<long>("nsqlookupd.http.requests", "{request}", "HTTP requests, by route and status");
@@ -64,6 +66,9 @@ public sealed class NsqLookupMetrics : IDisposable
 
     /// <summary>For connection limits: a socket accepted and closed at once because a limit was reached.</summary>
     public void TcpConnectionRejected() => _tcpRejected.Add(1);
+
+    /// <summary>A socket closed at accept because its source is not allowed (<paramref name="reason"/>: <c>allowlist</c>).</summary>
+    public void TcpConnectionRefused(string reason) => _tcpRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     /// <summary>A recognised command (<c>PING</c>, <c>IDENTIFY</c>, <c>REGISTER</c>, <c>UNREGISTER</c>); anything else
     /// shows up as an <c>E_INVALID</c> protocol error instead, so the label stays bounded.</summary>
@@ -103,6 +108,7 @@ public sealed class NsqLookupMetrics : IDisposable
         301 => "301",
         307 => "307",
         400 => "400",
+        403 => "403",
         404 => "404",
         405 => "405",
         500 => "500",

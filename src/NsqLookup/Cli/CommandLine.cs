@@ -55,6 +55,14 @@ internal static class CommandLine
             new("http-max-header-size", false, v => Int(v, 1, int.MaxValue / 4, n => options = options with { HttpMaxHeaderSize = (int)n })),
             new("http-max-body-size", false, v => Int(v, 0, long.MaxValue, n => options = options with { HttpMaxBodySize = n })),
             new("http-header-timeout", false, v => Duration(v, d => options = options with { HttpHeaderTimeout = d }, positive: true)),
+            // Additions (trust boundaries, README "Securing a lookupd"): all off by default.
+            new("tcp-allow", false, v => Cidrs(v, () => options = options with { TcpAllow = [.. options.TcpAllow, v] })),
+            new("http-admin-allow", false, v => Cidrs(v, () => options = options with { HttpAdminAllow = [.. options.HttpAdminAllow, v] })),
+            new("http-admin-token-file", false, v => { options = options with { HttpAdminTokenFile = v }; return null; }),
+            new("https-address", false, v => { options = options with { HttpsAddress = v }; return null; }),
+            new("tls-cert", false, v => { options = options with { TlsCert = v }; return null; }),
+            new("tls-key", false, v => { options = options with { TlsKey = v }; return null; }),
+            new("tls-client-ca", false, v => { options = options with { TlsClientCa = v }; return null; }),
             new("config", false, v => { config = v; return null; }),
             new("version", true, v => Bool(v, b => version = b)),
             new("verbose", true, v => Bool(v, _ => { })), // deprecated, accepted, no effect
@@ -101,6 +109,14 @@ internal static class CommandLine
         if (n < min || n > max)
             return $"must be between {min} and {max}";
         set(n);
+        return null;
+    }
+
+    private static string? Cidrs(string text, Action add)
+    {
+        if (!Security.CidrAllowList.TryParse([text], out _, out var error))
+            return error;
+        add();
         return null;
     }
 

@@ -12,7 +12,7 @@ namespace NsqLookup.Cli;
 /// keys are the flag names with <c>-</c> → <c>_</c>. A flag given on the command line beats the file, the file beats
 /// the default (spec §5.2). Unknown keys (and <c>config</c>, <c>version</c>, <c>verbose</c>) are ignored.
 /// </summary>
-internal static class ConfigFile
+internal static partial class ConfigFile
 {
     // go-options walks nsqlookupd.Options in field order and stops at the first failure; our additions come last.
     private static readonly (string Flag, string GoField)[] Fields =
@@ -28,6 +28,13 @@ internal static class ConfigFile
         ("quiet-pings", "QuietPings"),
         ("prune-empty-keys-after", "PruneEmptyKeysAfter"),
         ("shutdown-timeout", "ShutdownTimeout"),
+        ("tcp-allow", "TCPAllow"),
+        ("http-admin-allow", "HTTPAdminAllow"),
+        ("http-admin-token-file", "HTTPAdminTokenFile"),
+        ("https-address", "HTTPSAddress"),
+        ("tls-cert", "TLSCert"),
+        ("tls-key", "TLSKey"),
+        ("tls-client-ca", "TLSClientCA"),
     ];
 
     /// <summary>
@@ -208,7 +215,7 @@ internal static class ConfigFile
                 }
 
             default:
-                throw new ArgumentOutOfRangeException(nameof(flag), flag, null);
+                return ApplySecurity(flag, value, ref options);
         }
     }
 

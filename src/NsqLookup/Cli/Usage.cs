@@ -20,12 +20,18 @@ internal static class Usage
             "    \ttime a new TCP connection has to send the protocol magic, 0 for none (default 10s)\n" +
             "  -http-address string\n" +
             "    \t<addr>:<port> to listen on for HTTP clients (default \"0.0.0.0:4161\")\n" +
+            "  -http-admin-allow value\n" +
+            "    \tCIDR[,CIDR...] whose HTTP requests may use the admin routes without a token (may be given multiple times)\n" +
+            "  -http-admin-token-file string\n" +
+            "    \tfile holding the secret that opens the admin routes as \"Authorization: Bearer <secret>\", re-read when it changes\n" +
             "  -http-header-timeout duration\n" +
             "    \ttime an HTTP client has to send the request line and headers (default 30s)\n" +
             "  -http-max-body-size int\n" +
             "    \tmaximum size of an HTTP request body, larger gets 413 (default 1048576)\n" +
             "  -http-max-header-size int\n" +
             "    \tmaximum size of an HTTP request line and of its headers, larger gets 414/431 (default 1048576)\n" +
+            "  -https-address string\n" +
+            "    \t<addr>:<port> to listen on for HTTPS clients (needs -tls-cert and -tls-key)\n" +
             "  -inactive-producer-timeout duration\n" +
             "    \tduration of time a producer will remain in the active list since its last ping (default 5m0s)\n" +
             "  -log-format string\n" +
@@ -48,6 +54,14 @@ internal static class Usage
             "    \ton SIGTERM/SIGINT, how long to wait for in-flight HTTP requests and TCP clients (default 5s)\n" +
             "  -tcp-address string\n" +
             "    \t<addr>:<port> to listen on for TCP clients (default \"0.0.0.0:4160\")\n" +
+            "  -tcp-allow value\n" +
+            "    \tCIDR[,CIDR...] of peers allowed on the TCP port, others are closed at accept (may be given multiple times)\n" +
+            "  -tls-cert string\n" +
+            "    \tPEM certificate for -https-address, re-read when it changes\n" +
+            "  -tls-client-ca string\n" +
+            "    \tPEM CA certificate(s); HTTPS clients must present a certificate it issued\n" +
+            "  -tls-key string\n" +
+            "    \tPEM private key for -tls-cert, re-read when it changes\n" +
             "  -tombstone-lifetime duration\n" +
             "    \tduration of time a producer will remain tombstoned if registration remains (default 45s)\n" +
             "  -verbose\n" +

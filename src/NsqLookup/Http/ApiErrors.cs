@@ -13,5 +13,7 @@ internal static class ApiErrors
     public const string ChannelNotFound = "CHANNEL_NOT_FOUND";
     public const string NotFound = "NOT_FOUND";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
+    /// <summary>Not the anchor's (it has no access control): an admin route refused by the admin access policy.</summary>
+    public const string Forbidden = "FORBIDDEN";
     public const string InternalError = "INTERNAL_ERROR";
 }

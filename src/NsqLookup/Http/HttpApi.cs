@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using NsqLookup.Metrics;
 using NsqLookup.Registry;
+using NsqLookup.Security;
 
 namespace NsqLookup.Http;
 
@@ -20,6 +21,7 @@ internal sealed partial class HttpApi
     private readonly ILogger<HttpApi> _logger;
     private readonly NsqLookupMetrics _metrics;
     private readonly MetricsEndpoint _metricsEndpoint;
+    private readonly AdminAccessPolicy _admin;
 
     // The last /topics answer and the registry list it encodes (see DoTopics); replaced, never mutated.
     private volatile CachedAnswer? _topicsAnswer;
@@ -27,13 +29,14 @@ internal sealed partial class HttpApi
     // Encoded /nodes rows, keyed by the registry's row instance (NodeView.Row): an entry lives as long as its row.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, byte[]> _nodeRows = [];
 
-    public HttpApi(RegistrationDB db, TimeProvider time, ILogger<HttpApi> logger, NsqLookupMetrics metrics, MetricsEndpoint metricsEndpoint)
+    public HttpApi(RegistrationDB db, TimeProvider time, ILogger<HttpApi> logger, NsqLookupMetrics metrics, MetricsEndpoint metricsEndpoint, AdminAccessPolicy admin)
     {
         _db = db;
         _time = time;
         _logger = logger;
         _metrics = metrics;
         _metricsEndpoint = metricsEndpoint;
+        _admin = admin;
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -131,6 +134,11 @@ internal sealed partial class HttpApi
         ApiResult result;
         switch (decision.Kind)
         {
+            // Only a request that would reach an admin handler is checked: 404, 405, OPTIONS and the redirects
+            // stay exactly the anchor's (a redirect's target is checked when the client follows it).
+            case RouteDecisionKind.Handle when AdminRoutes.IsAdmin(decision.Route) && !_admin.IsAllowed(context):
+                result = ApiResult.Fail(403, ApiErrors.Forbidden);
+                break;
             case RouteDecisionKind.Redirect:
                 var url = target.HasQuery ? decision.Location + "?" + target.RawQuery : decision.Location!;
                 await ResponseWriter.WriteRedirectAsync(response, method == HttpMethods.Get, url).ConfigureAwait(false);

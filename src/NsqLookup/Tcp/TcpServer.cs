@@ -18,6 +18,7 @@ internal sealed partial class TcpServer(
     ListenAddress address,
     ServerIdentity identity,
     TcpClientHandler handler,
+    Security.TcpAllowGate allowGate,
     IHostApplicationLifetime lifetime,
     NsqLookupOptions options,
     TimeProvider time,
@@ -86,6 +87,12 @@ internal sealed partial class TcpServer(
             {
                 Log.TemporaryAcceptFailure(logger, ex.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken).ConfigureAwait(false);
+                continue;
+            }
+
+            // --tcp-allow: a refused peer is closed here, before a byte of it is read.
+            if (!allowGate.Admit(socket))
+            {
                 continue;
             }
 

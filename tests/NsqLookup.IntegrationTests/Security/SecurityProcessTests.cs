@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using NsqLookup.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace NsqLookup.IntegrationTests.Security;
+
+/// <summary>The built binary with the trust-boundary flags: curl over HTTPS, and the FATAL lines of bad setups.</summary>
+public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Loopback = "127.0.0.1:0";
+
+    private readonly TestPki _pki = new();
+
+    [Fact]
+    public async Task Curl_with_the_ca_reads_lookup_over_https_from_the_binary()
+    {
+        await using var daemon = DaemonProcess.Start(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={Loopback}",
+            $"--tls-cert={_pki.CertPath}", $"--tls-key={_pki.KeyPath}");
+        var (_, http) = await DaemonProcess.WaitListeningAsync(daemon);
+        (await daemon.WaitForAsync(d => HttpsListening().IsMatch(d.StdErr), TimeSpan.FromSeconds(30))).Should().BeTrue(daemon.StdErr);
+        var httpsPort = HttpsListening().Match(daemon.StdErr).Groups["port"].Value;
+
+        var secure = await ProcessRunner.RunAsync(
+            "curl", ["-sS", "--cacert", _pki.CaPath, "--max-time", "10", $"https://127.0.0.1:{httpsPort}/lookup?topic=none"], null, TimeSpan.FromSeconds(30));
+        var plain = await ProcessRunner.RunAsync(
+            "curl", ["-sS", "--max-time", "10", $"http://127.0.0.1:{http.Port}/lookup?topic=none"], null, TimeSpan.FromSeconds(30));
+        output.WriteLine(secure.StdErr);
+        secure.ExitCode.Should().Be(0, secure.StdErr);
+        secure.StdOut.Should().Be("""{"message":"TOPIC_NOT_FOUND"}""").And.Be(plain.StdOut);
+
+        // Without the CA curl refuses the self-issued certificate: the daemon really serves TLS.
+        var untrusted = await ProcessRunner.RunAsync(
+            "curl", ["-sS", "--max-time", "10", $"https://127.0.0.1:{httpsPort}/ping"], null, TimeSpan.FromSeconds(30));
+        untrusted.ExitCode.Should().NotBe(0);
+        daemon.Process.HasExited.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("cert")]
+    [InlineData("key")]
+    public async Task A_missing_certificate_or_key_fails_startup_naming_the_file(string which)
+    {
+        var missing = Path.Combine(_pki.Directory, "missing.pem");
+        var cert = which == "cert" ? missing : _pki.CertPath;
+        var key = which == "key" ? missing : _pki.KeyPath;
+        var result = await DaemonProcess.RunAsync(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={Loopback}", $"--tls-cert={cert}", $"--tls-key={key}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().MatchRegex($@"\[nsqlookupd\] \d{{4}}/\d\d/\d\d \d\d:\d\d:\d\d\.\d{{6}} FATAL: failed to instantiate nsqlookupd - tls-{which} {Regex.Escape(missing)}: no such file or directory\n");
+    }
+
+    [Fact]
+    public async Task A_key_that_is_not_a_key_fails_startup_naming_it()
+    {
+        var notAKey = _pki.Write("garbage.key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        var result = await DaemonProcess.RunAsync(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={Loopback}", $"--tls-cert={_pki.CertPath}", $"--tls-key={notAKey}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - tls-key {notAKey}: no usable PEM private key");
+    }
+
+    [Fact]
+    public async Task A_busy_https_port_fails_startup_naming_the_https_address()
+    {
+        using var busy = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        busy.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        busy.Listen();
+        var address = $"127.0.0.1:{((System.Net.IPEndPoint)busy.LocalEndPoint!).Port}";
+        var result = await DaemonProcess.RunAsync(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={address}",
+            $"--tls-cert={_pki.CertPath}", $"--tls-key={_pki.KeyPath}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - listen ({address}) failed - listen tcp {address}: bind: address already in use");
+    }
+
+    [Fact]
+    public async Task A_missing_client_ca_fails_startup_naming_it()
+    {
+        var missing = Path.Combine(_pki.Directory, "no-ca.pem");
+        var result = await DaemonProcess.RunAsync(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={Loopback}",
+            $"--tls-cert={_pki.CertPath}", $"--tls-key={_pki.KeyPath}", $"--tls-client-ca={missing}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - tls-client-ca {missing}: no such file or directory\n");
+    }
+
+    [Theory]
+    [InlineData("--https-address=127.0.0.1:0", "--https-address needs --tls-cert and --tls-key")]
+    [InlineData("--tls-cert=/x.pem", "--tls-cert is set but --https-address is not")]
+    [InlineData("--http-address=", "--http-address is empty and --https-address is not set: no HTTP listener")]
+    [InlineData("--http-admin-token-file=/nonexistent/token", "http-admin-token-file /nonexistent/token: no such file or directory")]
+    public async Task An_incomplete_setup_fails_startup(string flag, string expected)
+    {
+        var result = await DaemonProcess.RunAsync($"--tcp-address={Loopback}", $"--http-address={Loopback}", flag);
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain("FATAL: failed to instantiate nsqlookupd - " + expected + "\n");
+    }
+
+    public void Dispose() => _pki.Dispose();
+
+    [GeneratedRegex(@"HTTPS: listening on 127\.0\.0\.1:(?<port>\d+)")]
+    private static partial Regex HttpsListening();
+}
