@@ -20,16 +20,20 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ListenAddress _httpAddress;
+    private readonly NsqLookupOptions _options;
 
-    private NsqLookupApp(WebApplication app, ListenAddress httpAddress)
+    private NsqLookupApp(WebApplication app, ListenAddress httpAddress, NsqLookupOptions options)
     {
         _app = app;
         _httpAddress = httpAddress;
+        _options = options;
     }
 
     public RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
 
-    public ServerIdentity Identity => _app.Services.GetRequiredService<ServerIdentity>();
+    /// <summary>What IDENTIFY answers (valid after <see cref="StartAsync"/>).</summary>
+    public ServerIdentity Identity => _app.Services.GetRequiredService<TcpServer>().Identity
+        ?? throw new InvalidOperationException("not started");
 
     /// <summary>The bound TCP endpoint (valid after <see cref="StartAsync"/>).</summary>
     public IPEndPoint TcpEndPoint => _app.Services.GetRequiredService<TcpServer>().LocalEndPoint
@@ -41,7 +45,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Builds the host. An address that does not parse throws <see cref="ListenFailedException"/>
-    /// (TCP checked first, as the anchor binds TCP first).</summary>
+    /// (TCP checked first, as the Go original binds TCP first).</summary>
     public static NsqLookupApp Create(
         NsqLookupOptions options,
         Action<ILoggingBuilder>? configureLogging = null,
@@ -83,11 +87,6 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(new RegistrationDB(time, options.InactiveProducerTimeout, options.TombstoneLifetime));
-        builder.Services.AddSingleton(new ServerIdentity
-        {
-            BroadcastAddress = options.BroadcastAddress,
-            Hostname = NsqLookupOptions.DefaultHostname,
-        });
         builder.Services.AddSingleton(new LookupProtocolLimits
         {
             MaxCommandLineLength = options.MaxCommandLineLength,
@@ -97,8 +96,10 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         {
             PingLevel = options.QuietPings ? LogLevel.Debug : LogLevel.Information,
         });
-        builder.Services.AddSingleton<LookupProtocolV1>();
-        builder.Services.AddSingleton<TcpClientHandler>();
+
+        // The protocol answers IDENTIFY with both bound ports, so it exists only once both listeners are bound.
+        builder.Services.AddSingleton<Func<ServerIdentity, TcpClientHandler>>(sp => identity =>
+            ActivatorUtilities.CreateInstance<TcpClientHandler>(sp, ActivatorUtilities.CreateInstance<LookupProtocolV1>(sp, identity)));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         builder.Services.AddHostedService<EmptyKeyPruner>();
@@ -108,10 +109,12 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         var app = builder.Build();
         var api = app.Services.GetRequiredService<HttpApi>();
         app.Run(api.HandleAsync);
-        return new NsqLookupApp(app, httpAddress);
+        return new NsqLookupApp(app, httpAddress, options);
     }
 
-    /// <summary>Binds TCP, then HTTP, then serves. A bind failure throws <see cref="ListenFailedException"/>.</summary>
+    /// <summary>Binds TCP, then HTTP, then serves: the TCP accept loop starts only once both ports are known (the
+    /// host's ApplicationStarted fires inside its StartAsync, before the HTTP port can be read back). A bind failure
+    /// throws <see cref="ListenFailedException"/>.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var logger = _app.Services.GetRequiredService<ILogger<NsqLookupApp>>();
@@ -136,7 +139,14 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         var bound = new Uri(addresses.Addresses.First());
         HttpEndPoint = new IPEndPoint(_httpAddress.EndPoint.Address, bound.Port);
-        Identity.HttpPort = bound.Port;
+        var tcp = _app.Services.GetRequiredService<TcpServer>();
+        tcp.Serve(new ServerIdentity
+        {
+            BroadcastAddress = _options.BroadcastAddress,
+            Hostname = NsqLookupOptions.DefaultHostname,
+            TcpPort = tcp.LocalEndPoint!.Port,
+            HttpPort = bound.Port,
+        });
         Log.HttpListening(logger, GoAddress.Format(HttpEndPoint));
 
         // systemd Type=notify: READY=1 once both listeners accept, STOPPING=1 when shutdown begins. Honoured
