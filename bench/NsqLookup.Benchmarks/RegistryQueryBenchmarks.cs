@@ -65,7 +65,7 @@ public class RegistryQueryBenchmarks
     {
         foreach (var peer in _extra)
         {
-            _db.RemovePeer(peer.Id);
+            _db.ReleasePeer(_db.DetachPeer(peer.Id)!);
         }
 
         _added = 0;

@@ -43,7 +43,7 @@ public class RegistryRemovePeerBenchmarks
     }
 
     [Benchmark(Baseline = true)]
-    public int RemovePeer() => _db.RemovePeer(_peers[_next++ % _peers.Length].Id).Count;
+    public int RemovePeer() => _db.ReleasePeer(_db.DetachPeer(_peers[_next++ % _peers.Length].Id)!).Count;
 
     /// <summary>Detach only: the peer is gone from every answer; its entries wait for a release, which the next
     /// iteration's re-registration follows (a detached peer's entries stay until released, so it releases them).</summary>

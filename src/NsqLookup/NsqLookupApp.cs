@@ -22,17 +22,21 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ListenAddress? _httpAddress;
     private readonly ListenAddress? _httpsAddress;
+    private readonly NsqLookupOptions _options;
 
-    private NsqLookupApp(WebApplication app, ListenAddress? httpAddress, ListenAddress? httpsAddress)
+    private NsqLookupApp(WebApplication app, ListenAddress? httpAddress, ListenAddress? httpsAddress, NsqLookupOptions options)
     {
         _app = app;
         _httpAddress = httpAddress;
         _httpsAddress = httpsAddress;
+        _options = options;
     }
 
     public RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
 
-    public ServerIdentity Identity => _app.Services.GetRequiredService<ServerIdentity>();
+    /// <summary>What IDENTIFY answers (valid after <see cref="StartAsync"/>).</summary>
+    public ServerIdentity Identity => _app.Services.GetRequiredService<TcpServer>().Identity
+        ?? throw new InvalidOperationException("not started");
 
     /// <summary>The bound TCP endpoint (valid after <see cref="StartAsync"/>).</summary>
     public IPEndPoint TcpEndPoint => _app.Services.GetRequiredService<TcpServer>().LocalEndPoint
@@ -47,7 +51,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Builds the host. An address that does not parse throws <see cref="ListenFailedException"/>
-    /// (TCP checked first, as the anchor binds TCP first), and so does an unusable trust-boundary option
+    /// (TCP checked first, as the Go original binds TCP first), and so does an unusable trust-boundary option
     /// (allowlist, token file, certificate).</summary>
     public static NsqLookupApp Create(
         NsqLookupOptions options,
@@ -106,11 +110,6 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(new RegistrationDB(time, options.InactiveProducerTimeout, options.TombstoneLifetime));
-        builder.Services.AddSingleton(new ServerIdentity
-        {
-            BroadcastAddress = options.BroadcastAddress,
-            Hostname = NsqLookupOptions.DefaultHostname,
-        });
         builder.Services.AddSingleton(new LookupProtocolLimits
         {
             MaxCommandLineLength = options.MaxCommandLineLength,
@@ -120,8 +119,10 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         {
             PingLevel = options.QuietPings ? LogLevel.Debug : LogLevel.Information,
         });
-        builder.Services.AddSingleton<LookupProtocolV1>();
-        builder.Services.AddSingleton<TcpClientHandler>();
+
+        // The protocol answers IDENTIFY with both bound ports, so it exists only once both listeners are bound.
+        builder.Services.AddSingleton<Func<ServerIdentity, TcpClientHandler>>(sp => identity =>
+            ActivatorUtilities.CreateInstance<TcpClientHandler>(sp, ActivatorUtilities.CreateInstance<LookupProtocolV1>(sp, identity)));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         builder.Services.AddHostedService<EmptyKeyPruner>();
@@ -134,10 +135,12 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 
         var api = app.Services.GetRequiredService<HttpApi>();
         app.Run(api.HandleAsync);
-        return new NsqLookupApp(app, httpAddress, httpsAddress);
+        return new NsqLookupApp(app, httpAddress, httpsAddress, options);
     }
 
-    /// <summary>Binds TCP, then HTTP, then serves. A bind failure throws <see cref="ListenFailedException"/>.</summary>
+    /// <summary>Binds TCP, then HTTP, then serves: the TCP accept loop starts only once both ports are known (the
+    /// host's ApplicationStarted fires inside its StartAsync, before the HTTP port can be read back). A bind failure
+    /// throws <see cref="ListenFailedException"/>.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var logger = _app.Services.GetRequiredService<ILogger<NsqLookupApp>>();
@@ -181,7 +184,14 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 
         // IDENTIFY's http_port is what nsqd fetches /channels from, over plain HTTP: the HTTPS port only when
         // there is no plain listener (nsqd's fetch then fails, as it would against any HTTPS-only lookupd).
-        Identity.HttpPort = _httpAddress is not null ? HttpEndPoint.Port : HttpsEndPoint!.Port;
+        var tcp = _app.Services.GetRequiredService<TcpServer>();
+        tcp.Serve(new ServerIdentity
+        {
+            BroadcastAddress = _options.BroadcastAddress,
+            Hostname = NsqLookupOptions.DefaultHostname,
+            TcpPort = tcp.LocalEndPoint!.Port,
+            HttpPort = _httpAddress is not null ? HttpEndPoint.Port : HttpsEndPoint!.Port,
+        });
 
         // systemd Type=notify: READY=1 once both listeners accept, STOPPING=1 when shutdown begins. Honoured
         // whenever NOTIFY_SOCKET is set (UseSystemd() would only switch on when systemd is the parent process).

@@ -9,8 +9,6 @@ namespace NsqLookup.Protocol;
 /// </summary>
 public static class FrameWriter
 {
-    public static ReadOnlySpan<byte> Ok => "OK"u8;
-
     public static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -19,6 +17,4 @@ public static class FrameWriter
         payload.CopyTo(span[4..]);
         output.Advance(4 + payload.Length);
     }
-
-    public static void WriteOk(IBufferWriter<byte> output) => Write(output, Ok);
 }

@@ -1,8 +1,9 @@
 namespace NsqLookup.Protocol;
 
 /// <summary>
-/// What this lookupd tells nsqd in the IDENTIFY response. The ports are the ones actually bound (so <c>:0</c>
-/// reports the OS-chosen port); the host fills them in after binding, before accepting anyone.
+/// What this lookupd tells nsqd in the IDENTIFY response. Built once, after both listeners are bound, so the ports
+/// are the ones actually bound (<c>:0</c> reports the OS-chosen port); the TCP accept loop starts only after that,
+/// so no client can ever see a port that is not yet known.
 /// </summary>
 public sealed class ServerIdentity
 {
@@ -13,7 +14,7 @@ public sealed class ServerIdentity
     /// <summary>The OS hostname, resolved once at startup (spec §8 item 10).</summary>
     public required string Hostname { get; init; }
 
-    public int TcpPort { get; set; }
+    public required int TcpPort { get; init; }
 
-    public int HttpPort { get; set; }
+    public required int HttpPort { get; init; }
 }

@@ -11,8 +11,6 @@ internal sealed class NameTable
 {
     private readonly Dictionary<string, (string Name, int Refs)> _names = new(StringComparer.Ordinal);
 
-    public int Count => _names.Count;
-
     /// <summary>The shared instance equal to <paramref name="name"/>, adding one reference.</summary>
     public string Acquire(string name)
     {

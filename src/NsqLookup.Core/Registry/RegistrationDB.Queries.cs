@@ -17,14 +17,6 @@ public sealed partial class RegistrationDB
         }
     }
 
-    public bool HasRegistration(Registration r)
-    {
-        lock (_lock)
-        {
-            return FindKey(r) is not null;
-        }
-    }
-
     /// <summary><c>/lookup</c>: null when the topic key does not exist; else all its channels and its producers that
     /// are active and not tombstoned, from one consistent view (spec §8 item 11). Costs that topic's producers, or
     /// O(1) plus a check per listed producer while an answer stored with <see cref="CacheLookup"/> is current.</summary>

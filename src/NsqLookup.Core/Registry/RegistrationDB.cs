@@ -136,27 +136,12 @@ public sealed partial class RegistrationDB
         }
     }
 
-    /// <summary>Removes one entry; never deletes the key. Returns whether it existed and how many entries remain.</summary>
-    public (bool Removed, int Left) RemoveProducer(Registration r, string peerId)
+    /// <summary>HTTP <c>/channel/delete</c>: deletes the channel key and all its entries. True when it existed.</summary>
+    public bool DeleteChannel(string topic, string channel)
     {
         lock (_lock)
         {
-            if (FindKey(r) is not { } key)
-            {
-                return (false, 0);
-            }
-
-            var removed = _peers.TryGetValue(peerId, out var state) && RemoveEntry(key, state);
-            return (removed, LiveCount(key));
-        }
-    }
-
-    /// <summary>Deletes the key and all its entries (HTTP delete). True when the key existed.</summary>
-    public bool RemoveRegistration(Registration r)
-    {
-        lock (_lock)
-        {
-            if (FindKey(r) is not { } key)
+            if (FindKey(Registration.Channel(topic, channel)) is not { } key)
             {
                 return false;
             }
@@ -227,11 +212,6 @@ public sealed partial class RegistrationDB
             return new TopicUnregistration(channels, removed);
         }
     }
-
-    /// <summary>Disconnect cleanup (spec §2.9), all at once: <see cref="DetachPeer"/> then <see cref="ReleasePeer"/>.
-    /// Returns the registrations the peer was removed from.</summary>
-    public IReadOnlyList<Registration> RemovePeer(string peerId) =>
-        DetachPeer(peerId) is { } departure ? ReleasePeer(departure) : [];
 
     /// <summary>
     /// Disconnect cleanup for a live connection: detaches the peer at once (O(1), see <see cref="DetachPeer"/>), so
@@ -397,25 +377,32 @@ public sealed partial class RegistrationDB
         }
     }
 
-    /// <summary>HTTP <c>/topic/delete</c>: every channel key of the topic, then the topic key.</summary>
-    public void DeleteTopic(string topic)
+    /// <summary>HTTP <c>/topic/delete</c>: every channel key of the topic (in name order), then the topic key, in
+    /// one lock hold. Returns the keys deleted, in that order (what the handler logs, as the Go original does).</summary>
+    public IReadOnlyList<Registration> DeleteTopic(string topic)
     {
         lock (_lock)
         {
             if (!_topicNodes.TryGetValue(topic, out var node))
             {
-                return;
+                return [];
             }
 
-            foreach (var key in node.Channels.Values.ToArray())
+            var removed = new List<Registration>(node.Channels.Count + 1);
+            foreach (var channel in node.ChannelNames)
             {
+                var key = node.Channels[channel];
                 RemoveKey(key);
+                removed.Add(key.Registration);
             }
 
             if (node.TopicKey is { } topicKey)
             {
                 RemoveKey(topicKey);
+                removed.Add(topicKey.Registration);
             }
+
+            return removed;
         }
     }
 

@@ -32,18 +32,17 @@ internal sealed partial class HttpApi
             return error;
         }
 
-        // As the anchor: every channel key of the topic, then the topic key, one line per key removed.
-        foreach (var channel in _db.Channels(topic))
+        // As the Go original: every channel key of the topic, then the topic key, one line per key removed.
+        foreach (var removed in _db.DeleteTopic(topic))
         {
-            if (_db.RemoveRegistration(Registration.Channel(topic, channel)))
+            if (removed.IsTopic)
             {
-                LogRemovingChannel(channel, topic);
+                LogRemovingTopic(topic);
             }
-        }
-
-        if (_db.RemoveRegistration(Registration.Topic(topic)))
-        {
-            LogRemovingTopic(topic);
+            else
+            {
+                LogRemovingChannel(removed.SubKey, topic);
+            }
         }
 
         return ApiResult.Empty;
@@ -87,7 +86,7 @@ internal sealed partial class HttpApi
             return error;
         }
 
-        if (!_db.RemoveRegistration(Registration.Channel(topic, channel)))
+        if (!_db.DeleteChannel(topic, channel))
         {
             return ApiResult.Fail(404, ApiErrors.ChannelNotFound);
         }

@@ -16,10 +16,8 @@ namespace NsqLookup.Tcp;
 /// </summary>
 internal sealed partial class TcpServer(
     ListenAddress address,
-    ServerIdentity identity,
-    TcpClientHandler handler,
+    Func<ServerIdentity, TcpClientHandler> createHandler,
     Security.TcpAllowGate allowGate,
-    IHostApplicationLifetime lifetime,
     NsqLookupOptions options,
     TimeProvider time,
     NsqLookupMetrics metrics,
@@ -28,6 +26,8 @@ internal sealed partial class TcpServer(
     private static readonly TimeSpan LimitWarningInterval = TimeSpan.FromSeconds(10);
 
     private readonly ConcurrentDictionary<Socket, Task> _clients = new();
+    private readonly TaskCompletionSource<ServerIdentity> _identity = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TcpClientHandler? _handler;
     private Socket? _listener;
     private int _active;
     private long _rejected;
@@ -37,6 +37,9 @@ internal sealed partial class TcpServer(
 
     /// <summary>The bound endpoint (the real port when started on port 0).</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary>What IDENTIFY answers; null until <see cref="Serve"/>.</summary>
+    public ServerIdentity? Identity => _identity.Task.IsCompletedSuccessfully ? _identity.Task.Result : null;
 
     /// <summary>Connections being served now.</summary>
     public int ActiveConnections => Volatile.Read(ref _active);
@@ -60,15 +63,26 @@ internal sealed partial class TcpServer(
 
         _listener = listener;
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
-        identity.TcpPort = LocalEndPoint.Port;
         Log.Listening(logger, GoAddress.Format(LocalEndPoint));
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Starts the accept loop, once both listeners are bound and <paramref name="identity"/> names their
+    /// ports. Until then connections wait in the listen backlog.</summary>
+    public void Serve(ServerIdentity identity) => _identity.TrySetResult(identity);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Answer nobody before the HTTP port is bound too: IDENTIFY reports it.
-        await WaitForStartedAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            _handler = createHandler(await _identity.Task.WaitAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return; // stopped before startup finished
+        }
+
         var listener = _listener!;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -144,20 +158,12 @@ internal sealed partial class TcpServer(
         }
     }
 
-    private async Task WaitForStartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var onStarted = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        using var onStopping = stoppingToken.Register(() => started.TrySetResult());
-        await started.Task.ConfigureAwait(false);
-    }
-
     private async Task RunClientAsync(Socket socket)
     {
         await Task.Yield();
         try
         {
-            await handler.RunAsync(socket).ConfigureAwait(false);
+            await _handler!.RunAsync(socket).ConfigureAwait(false);
         }
         finally
         {

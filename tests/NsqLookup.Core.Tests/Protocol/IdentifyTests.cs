@@ -25,9 +25,8 @@ public sealed class IdentifyTests
     [Fact]
     public async Task T16_T17_Response_UsesServerIdentityValuesAtResponseTime()
     {
-        await using var h = new ProtocolHarness();
-        h.State.Identity.TcpPort = 40123;
-        h.State.Identity.HttpPort = 40124;
+        var identity = new ServerIdentity { BroadcastAddress = "lk1.example", Hostname = "vm", TcpPort = 40123, HttpPort = 40124 };
+        await using var h = new ProtocolHarness(shared: new ProtocolHarness.Shared(identity));
         await h.SendAsync(IdentifyCommand());
         Encoding.UTF8.GetString((await h.ReadFrameAsync()).AsSpan(4)).Should().Be(
             """{"broadcast_address":"lk1.example","hostname":"vm","http_port":40124,"tcp_port":40123,"version":"1.3.0"}""");

@@ -156,16 +156,17 @@ internal sealed class ProtocolHarness : IAsyncDisposable
     /// <summary>What several connections of one daemon share.</summary>
     internal sealed class Shared
     {
-        public Shared()
+        public Shared(ServerIdentity? identity = null)
         {
             Db = new RegistrationDB(Time, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45));
+            Identity = identity ?? new() { BroadcastAddress = "lk1.example", Hostname = "vm", TcpPort = 4160, HttpPort = 4161 };
         }
 
         public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 10, 41, 10, TimeSpan.Zero));
 
         public RegistrationDB Db { get; }
 
-        public ServerIdentity Identity { get; } = new() { BroadcastAddress = "lk1.example", Hostname = "vm", TcpPort = 4160, HttpPort = 4161 };
+        public ServerIdentity Identity { get; }
 
         public TestLogger Logger { get; } = new();
     }

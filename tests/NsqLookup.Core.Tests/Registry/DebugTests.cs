@@ -40,7 +40,7 @@ public sealed class DebugTests
         _h.Db.AddRegistration(Registration.Channel("empty", "c"));
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");
-        _h.Db.RemoveProducer(Registration.Channel("t", "c"), p.Id);
+        _h.Db.UnregisterChannel("t", "c", p.Id).Should().BeTrue();
 
         _h.Db.Debug().Select(r => r.Name).Should().Equal("client::", "topic:t:");
     }

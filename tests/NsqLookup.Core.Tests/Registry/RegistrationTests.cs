@@ -13,7 +13,7 @@ public sealed class RegistrationTests
         _h.Db.AddRegistration(Registration.Topic("x")).Should().BeTrue();
         _h.Db.AddRegistration(Registration.Topic("x")).Should().BeFalse();
 
-        _h.Db.HasRegistration(Registration.Topic("x")).Should().BeTrue();
+        _h.Db.Topics().Should().Contain("x");
         _h.Db.Topics().Should().Equal("x");
         _h.Db.Debug().Should().BeEmpty();
     }
@@ -107,54 +107,64 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void RemoveProducer_reports_what_it_did_and_never_deletes_the_key()
+    public void Unregister_reports_what_it_did_and_never_deletes_a_durable_key()
     {
         var a = _h.Identify("10.0.0.1:1000");
         var b = _h.Identify("10.0.0.1:1001");
         _h.Register(a, "t", "c");
         _h.Register(b, "t", "c");
 
-        _h.Db.RemoveProducer(Registration.Topic("t"), a.Id).Should().Be((true, 1));
-        _h.Db.RemoveProducer(Registration.Topic("t"), a.Id).Should().Be((false, 1));
-        _h.Db.RemoveProducer(Registration.Topic("t"), b.Id).Should().Be((true, 0));
-        _h.Db.RemoveProducer(Registration.Channel("t", "c"), a.Id).Should().Be((true, 1));
-        _h.Db.RemoveProducer(Registration.Channel("t", "c"), b.Id).Should().Be((true, 0));
+        _h.Db.UnregisterChannel("t", "c", a.Id).Should().BeTrue();
+        _h.DebugEntries("channel:t:c").Should().HaveCount(1);
+        _h.Db.UnregisterChannel("t", "c", a.Id).Should().BeFalse();
+        _h.DebugEntries("channel:t:c").Should().HaveCount(1);
+        _h.Db.UnregisterChannel("t", "c", b.Id).Should().BeTrue();
+        _h.DebugEntries("channel:t:c").Should().BeEmpty();
+        _h.Db.UnregisterTopic("t", a.Id).RemovedTopic.Should().BeTrue();
+        _h.LookupIds("t").Should().HaveCount(1);
+        _h.Db.UnregisterTopic("t", a.Id).RemovedTopic.Should().BeFalse();
+        _h.LookupIds("t").Should().HaveCount(1);
+        _h.Db.UnregisterTopic("t", b.Id).RemovedTopic.Should().BeTrue();
 
-        _h.Db.HasRegistration(Registration.Topic("t")).Should().BeTrue();
-        _h.Db.HasRegistration(Registration.Channel("t", "c")).Should().BeTrue();
+        _h.Db.Lookup("t").Should().NotBeNull();
+        _h.Db.Channels("t").Should().Contain("c");
         _h.Db.Topics().Should().Equal("t");
         _h.Db.Channels("t").Should().Equal("c");
         _h.LookupIds("t").Should().BeEmpty();
     }
 
     [Fact]
-    public void RemoveProducer_of_a_missing_key_is_a_no_op()
+    public void Unregister_of_a_missing_key_is_a_no_op()
     {
-        _h.Db.RemoveProducer(Registration.Topic("never"), "10.0.0.1:1000").Should().Be((false, 0));
-        _h.Db.HasRegistration(Registration.Topic("never")).Should().BeFalse();
+        _h.Db.UnregisterTopic("never", "10.0.0.1:1000").Should().BeEquivalentTo(new TopicUnregistration([], false));
+        _h.Db.UnregisterChannel("never", "c", "10.0.0.1:1000").Should().BeFalse();
+        _h.Db.Topics().Should().NotContain("never");
+        _h.Db.Channels("never").Should().BeEmpty();
     }
 
     [Fact]
-    public void RemoveProducer_of_an_ephemeral_key_keeps_it()
+    public void A_disconnect_keeps_ephemeral_keys()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "e#ephemeral", "c#ephemeral");
 
-        _h.Db.RemoveProducer(Registration.Channel("e#ephemeral", "c#ephemeral"), p.Id).Should().Be((true, 0));
-        _h.Db.RemoveProducer(Registration.Topic("e#ephemeral"), p.Id).Should().Be((true, 0));
+        _h.Db.RemovePeer(p.Id).Should().BeEquivalentTo(
+            [Registration.Client, Registration.Channel("e#ephemeral", "c#ephemeral"), Registration.Topic("e#ephemeral")]);
+        _h.DebugEntries("channel:e#ephemeral:c#ephemeral").Should().BeEmpty();
+        _h.LookupIds("e#ephemeral").Should().BeEmpty();
 
         _h.Db.Topics().Should().Equal("e#ephemeral");
         _h.Db.Channels("e#ephemeral").Should().Equal("c#ephemeral");
     }
 
     [Fact]
-    public void RemoveRegistration_deletes_the_key_with_its_entries()
+    public void DeleteChannel_deletes_the_key_with_its_entries()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");
 
-        _h.Db.RemoveRegistration(Registration.Channel("t", "c")).Should().BeTrue();
-        _h.Db.RemoveRegistration(Registration.Channel("t", "c")).Should().BeFalse();
+        _h.Db.DeleteChannel("t", "c").Should().BeTrue();
+        _h.Db.DeleteChannel("t", "c").Should().BeFalse();
 
         _h.Db.Channels("t").Should().BeEmpty();
         _h.Db.Debug().Select(r => r.Name).Should().NotContain("channel:t:c");
@@ -163,13 +173,13 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void RemoveRegistration_of_a_topic_drops_it_from_nodes()
+    public void DeleteTopic_drops_it_from_nodes()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
         _h.Register(p, "u");
 
-        _h.Db.RemoveRegistration(Registration.Topic("t"));
+        _h.Db.DeleteTopic("t").Should().Equal(Registration.Topic("t"));
 
         var node = _h.Node(p)!;
         node.Topics.Should().Equal("u");
@@ -182,7 +192,7 @@ public sealed class RegistrationTests
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
-        _h.Db.RemoveRegistration(Registration.Topic("t"));
+        _h.Db.DeleteTopic("t");
 
         _h.Db.AddProducer(Registration.Topic("t"), p).Should().BeTrue();
 
@@ -219,15 +229,15 @@ public sealed class RegistrationTests
     [Fact]
     public void Channels_outlive_a_deleted_topic_key()
     {
-        // The T58 shape: the topic key is gone, its channel keys are not.
+        // The T58 shape: the topic key is gone, its channel keys are not (an ephemeral topic's last producer left).
         var p = _h.Identify("10.0.0.1:1000");
-        _h.Register(p, "t", "ch");
+        _h.Register(p, "t#ephemeral", "ch");
 
-        _h.Db.RemoveRegistration(Registration.Topic("t"));
+        _h.Db.UnregisterTopic("t#ephemeral", p.Id).RemovedTopic.Should().BeTrue();
 
         _h.Db.Topics().Should().BeEmpty();
-        _h.Db.Lookup("t").Should().BeNull();
-        _h.Db.Channels("t").Should().Equal("ch");
+        _h.Db.Lookup("t#ephemeral").Should().BeNull();
+        _h.Db.Channels("t#ephemeral").Should().Equal("ch");
     }
 
     [Fact]

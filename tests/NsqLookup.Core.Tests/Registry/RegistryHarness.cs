@@ -72,6 +72,10 @@ internal sealed class RegistryHarness
         return node.Tombstones[index];
     }
 
+    /// <summary>The entries <c>/debug</c> lists for the key (none for a key without entries or no key at all).</summary>
+    public IReadOnlyList<DebugEntry> DebugEntries(string member) =>
+        Db.Debug().SingleOrDefault(r => r.Name == member)?.Entries ?? [];
+
     public DebugEntry? DebugEntry(string member, PeerInfo peer) =>
         Db.Debug().SingleOrDefault(r => r.Name == member)?.Entries.SingleOrDefault(e => e.Peer.Id == peer.Id);
 }

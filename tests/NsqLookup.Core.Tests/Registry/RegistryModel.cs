@@ -67,14 +67,16 @@ internal sealed class RegistryModel(TimeProvider clock, TimeSpan inactiveProduce
         return removed;
     }
 
-    public void DeleteTopic(string topic)
+    public List<Registration> DeleteTopic(string topic)
     {
-        foreach (var r in Find(Registration.ChannelCategory, topic))
+        var removed = Find(Registration.ChannelCategory, topic).OrderBy(r => r.SubKey, StringComparer.Ordinal)
+            .Where(RemoveRegistration).ToList();
+        if (RemoveRegistration(Registration.Topic(topic)))
         {
-            RemoveRegistration(r);
+            removed.Add(Registration.Topic(topic));
         }
 
-        RemoveRegistration(Registration.Topic(topic));
+        return removed;
     }
 
     public int Tombstone(string topic, string node)

@@ -20,7 +20,7 @@ public sealed class WildcardTests
     {
         _h.Db.Lookup("*").Should().BeNull();
         _h.Db.Channels("*").Should().BeEmpty();
-        _h.Db.HasRegistration(Registration.Topic("*")).Should().BeFalse();
+        _h.Db.Topics().Should().NotContain("*");
     }
 
     [Fact]
@@ -47,9 +47,9 @@ public sealed class WildcardTests
     [Fact]
     public void Star_subkey_and_star_topic_are_not_wildcards_for_removal()
     {
-        _h.Db.RemoveRegistration(Registration.Channel("t1", "*")).Should().BeFalse();
-        _h.Db.RemoveRegistration(Registration.Channel("*", "*")).Should().BeFalse();
-        _h.Db.RemoveProducer(Registration.Channel("t1", "*"), _peer.Id).Should().Be((false, 0));
+        _h.Db.DeleteChannel("t1", "*").Should().BeFalse();
+        _h.Db.DeleteChannel("*", "*").Should().BeFalse();
+        _h.Db.UnregisterChannel("t1", "*", _peer.Id).Should().BeFalse();
         _h.Db.UnregisterTopic("*", _peer.Id).Should().BeEquivalentTo(new TopicUnregistration([], false));
 
         _h.Db.Channels("t1").Should().Equal("c1");
