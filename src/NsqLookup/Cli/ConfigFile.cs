@@ -28,6 +28,7 @@ internal static class ConfigFile
         ("quiet-pings", "QuietPings"),
         ("prune-empty-keys-after", "PruneEmptyKeysAfter"),
         ("shutdown-timeout", "ShutdownTimeout"),
+        ("data-path", "DataPath"),
     ];
 
     /// <summary>
@@ -170,7 +171,7 @@ internal static class ConfigFile
                 LogFormats.TryParse((string)value, out var format);
                 options = options with { LogFormat = format };
                 return null;
-            case "log-prefix" or "tcp-address" or "http-address" or "broadcast-address":
+            case "log-prefix" or "tcp-address" or "http-address" or "broadcast-address" or "data-path":
                 if (value is not string s)
                     return new ApplyError("expected a string", IsTypeError: true);
                 options = flag switch
@@ -178,6 +179,7 @@ internal static class ConfigFile
                     "log-prefix" => options with { LogPrefix = s },
                     "tcp-address" => options with { TcpAddress = s },
                     "http-address" => options with { HttpAddress = s },
+                    "data-path" => options with { DataPath = s.Length == 0 ? null : s },
                     _ => options with { BroadcastAddress = s },
                 };
                 return null;
