@@ -1,3 +1,4 @@
+using NsqLookup.Persistence;
 using NsqLookup.Registry;
 
 namespace NsqLookup;
@@ -11,6 +12,7 @@ internal sealed partial class EmptyKeyPruner(
     NsqLookupOptions options,
     RegistrationDB db,
     TimeProvider time,
+    IAdminJournal journal,
     ILogger<EmptyKeyPruner> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -28,7 +30,18 @@ internal sealed partial class EmptyKeyPruner(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                foreach (var r in db.PruneEmptyKeys(grace))
+                // With --data-path the pruned keys leave the kept state too, in the same order as HTTP actions.
+                IReadOnlyList<Registration> removed = [];
+                try
+                {
+                    await journal.ApplyAsync(() => AdminAction.Pruned(removed = db.PruneEmptyKeys(grace))).ConfigureAwait(false);
+                }
+                catch (IOException ex)
+                {
+                    Log.PruneNotKept(logger, ex.Message);
+                }
+
+                foreach (var r in removed)
                 {
                     Log.Pruned(logger, r.Category, r.Key, r.SubKey);
                 }
@@ -44,5 +57,8 @@ internal sealed partial class EmptyKeyPruner(
     {
         [LoggerMessage(LogLevel.Information, "DB: pruning empty registration category:{Category} key:{Key} subkey:{SubKey}")]
         public static partial void Pruned(ILogger logger, string category, string key, string subKey);
+
+        [LoggerMessage(LogLevel.Error, "DB: pruning could not be recorded in --data-path - {Error}")]
+        public static partial void PruneNotKept(ILogger logger, string error);
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Hosting.Systemd;
 using NsqLookup.Cli;
 using NsqLookup.Http;
+using NsqLookup.Persistence;
 using NsqLookup.Protocol;
 using NsqLookup.Registry;
 using NsqLookup.Security;
@@ -126,6 +127,16 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         builder.Services.AddHostedService<EmptyKeyPruner>();
+        if (options.DataPath is { } dataPath)
+        {
+            builder.Services.AddSingleton<IAdminJournal>(sp => new AdminJournal(
+                dataPath, sp.GetRequiredService<RegistrationDB>(), time, sp.GetRequiredService<ILogger<AdminJournal>>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IAdminJournal, NoAdminJournal>();
+        }
+
         builder.Services.AddNsqLookupMetrics();
         builder.Services.AddSingleton<HttpApi>();
         builder.Services.AddTrustBoundaries(options);
@@ -138,12 +149,20 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         return new NsqLookupApp(app, httpAddress, httpsAddress, options);
     }
 
-    /// <summary>Binds TCP, then HTTP, then serves: the TCP accept loop starts only once both ports are known (the
-    /// host's ApplicationStarted fires inside its StartAsync, before the HTTP port can be read back). A bind failure
-    /// throws <see cref="ListenFailedException"/>.</summary>
+    /// <summary>Replays <c>--data-path</c> (if set), then binds TCP, then HTTP, then serves: the TCP accept loop starts
+    /// only once both ports are known (the host's ApplicationStarted fires inside its StartAsync, before the HTTP port
+    /// can be read back). A bind failure throws <see cref="ListenFailedException"/>; an unusable data path
+    /// <see cref="DataPathException"/>.</summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var logger = _app.Services.GetRequiredService<ILogger<NsqLookupApp>>();
+
+        // Before any listener opens: no nsqd registers and no client reads until the kept admin state is back.
+        if (_app.Services.GetRequiredService<IAdminJournal>() is AdminJournal journal)
+        {
+            journal.Open();
+        }
+
         try
         {
             await _app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -36,6 +36,10 @@ public sealed record NsqLookupOptions
     /// them forever, as the original does.</summary>
     public TimeSpan PruneEmptyKeysAfter { get; init; }
 
+    /// <summary><c>--data-path</c> (our addition, off by default): the directory where HTTP admin actions are kept
+    /// across restarts (docs/persistence.md); null keeps nothing, as the original.</summary>
+    public string? DataPath { get; init; }
+
     /// <summary>On SIGTERM/SIGINT: how long in-flight HTTP requests and closing TCP clients are waited for.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

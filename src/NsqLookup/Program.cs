@@ -1,11 +1,12 @@
 using NsqLookup.Cli;
 using NsqLookup.Logging;
+using NsqLookup.Persistence;
 
 namespace NsqLookup;
 
 /// <summary>apps/nsqlookupd/main.go: parse flags → version → load and validate the config file → resolve options →
-/// log the version → bind TCP, then HTTP → serve until SIGINT/SIGTERM. Exit 0 on a normal stop, 1 on a config error
-/// or when a listener fails, 2 on a flag error.</summary>
+/// log the version → replay --data-path → bind TCP, then HTTP → serve until SIGINT/SIGTERM. Exit 0 on a normal stop, 1 on a config error
+/// when a listener fails or the data path cannot be used, 2 on a flag error.</summary>
 internal static class Program
 {
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
@@ -54,7 +55,7 @@ internal static class Program
             {
                 await app.StartAsync().ConfigureAwait(false);
             }
-            catch (ListenFailedException ex)
+            catch (Exception ex) when (ex is ListenFailedException or DataPathException)
             {
                 Fatal(options, $"failed to instantiate nsqlookupd - {ex.Message}");
                 return 1;

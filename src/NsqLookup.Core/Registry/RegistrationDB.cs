@@ -124,6 +124,7 @@ public sealed partial class RegistrationDB
                 state.TopicRow = null;
                 state.TopicEntries++;
                 _topicEntries++;
+                ApplyRestoredTombstone(key, state);
                 LookupChanged(topic);
             }
             else
@@ -693,6 +694,7 @@ public sealed partial class RegistrationDB
 
         if (key.Registration.IsTopic)
         {
+            ForgetRestoredTombstones(node.Name);
             node.TopicKey = null;
             Volatile.Write(ref _topicNames, _topicNames.Remove(node.Name));
         }

@@ -30,6 +30,7 @@ internal static class CommandLine
 
             // Additions (Operations): opt-in pruning of keys the original keeps forever; the drain bound on shutdown.
             new("prune-empty-keys-after", false, v => Duration(v, d => options = options with { PruneEmptyKeysAfter = d })),
+            new("data-path", false, v => { options = options with { DataPath = v.Length == 0 ? null : v }; return null; }),
             new("shutdown-timeout", false, v => Duration(v, d => options = options with { ShutdownTimeout = d })),
             new("log-level", false, v =>
             {

@@ -35,6 +35,7 @@ internal static partial class ConfigFile
         ("tls-cert", "TLSCert"),
         ("tls-key", "TLSKey"),
         ("tls-client-ca", "TLSClientCA"),
+        ("data-path", "DataPath"),
     ];
 
     /// <summary>
@@ -177,7 +178,7 @@ internal static partial class ConfigFile
                 LogFormats.TryParse((string)value, out var format);
                 options = options with { LogFormat = format };
                 return null;
-            case "log-prefix" or "tcp-address" or "http-address" or "broadcast-address":
+            case "log-prefix" or "tcp-address" or "http-address" or "broadcast-address" or "data-path":
                 if (value is not string s)
                     return new ApplyError("expected a string", IsTypeError: true);
                 options = flag switch
@@ -185,6 +186,7 @@ internal static partial class ConfigFile
                     "log-prefix" => options with { LogPrefix = s },
                     "tcp-address" => options with { TcpAddress = s },
                     "http-address" => options with { HttpAddress = s },
+                    "data-path" => options with { DataPath = s.Length == 0 ? null : s },
                     _ => options with { BroadcastAddress = s },
                 };
                 return null;

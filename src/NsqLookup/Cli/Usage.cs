@@ -16,6 +16,8 @@ internal static class Usage
             $"    \taddress of this lookupd node, (default to the OS hostname){hostDefault}\n" +
             "  -config string\n" +
             "    \tpath to config file\n" +
+            "  -data-path string\n" +
+            "    \tdirectory to keep HTTP-created topics, channels and tombstones in across restarts, empty for none\n" +
             "  -handshake-timeout duration\n" +
             "    \ttime a new TCP connection has to send the protocol magic, 0 for none (default 10s)\n" +
             "  -http-address string\n" +

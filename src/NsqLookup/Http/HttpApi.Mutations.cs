@@ -1,3 +1,4 @@
+using NsqLookup.Persistence;
 using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
@@ -8,7 +9,9 @@ namespace NsqLookup.Http;
 /// <c>*</c> is never a wildcard (spec §8 item 5, deviation: safer).</summary>
 internal sealed partial class HttpApi
 {
-    private ApiResult DoCreateTopic(RequestTarget target)
+    // Each handler applies its change and names what it did inside _journal.ApplyAsync, then answers once that is
+    // durable (--data-path; without it the change is all there is). Validation failures never reach the journal.
+    private async ValueTask<ApiResult> DoCreateTopicAsync(RequestTarget target)
     {
         if (TopicArg(target, out _, out var topic) is { } error)
         {
@@ -21,34 +24,42 @@ internal sealed partial class HttpApi
         }
 
         LogAddingTopic(topic);
-        _db.AddRegistration(Registration.Topic(topic));
+        await _journal.ApplyAsync(() =>
+        {
+            _db.AddRegistration(Registration.Topic(topic));
+            return [AdminAction.CreateTopic(topic)];
+        }).ConfigureAwait(false);
         return ApiResult.Empty;
     }
 
-    private ApiResult DoDeleteTopic(RequestTarget target)
+    private async ValueTask<ApiResult> DoDeleteTopicAsync(RequestTarget target)
     {
         if (TopicArg(target, out _, out var topic) is { } error)
         {
             return error;
         }
 
-        // As the Go original: every channel key of the topic, then the topic key, one line per key removed.
-        foreach (var removed in _db.DeleteTopic(topic))
+        await _journal.ApplyAsync(() =>
         {
-            if (removed.IsTopic)
+            // As the Go original: every channel key of the topic, then the topic key, one line per key removed.
+            foreach (var removed in _db.DeleteTopic(topic))
             {
-                LogRemovingTopic(topic);
+                if (removed.IsTopic)
+                {
+                    LogRemovingTopic(topic);
+                }
+                else
+                {
+                    LogRemovingChannel(removed.SubKey, topic);
+                }
             }
-            else
-            {
-                LogRemovingChannel(removed.SubKey, topic);
-            }
-        }
 
+            return [AdminAction.DeleteTopic(topic)];
+        }).ConfigureAwait(false);
         return ApiResult.Empty;
     }
 
-    private ApiResult DoTombstoneTopicProducer(RequestTarget target)
+    private async ValueTask<ApiResult> DoTombstoneTopicProducerAsync(RequestTarget target)
     {
         if (TopicArg(target, out var query, out var topic) is { } error)
         {
@@ -61,11 +72,15 @@ internal sealed partial class HttpApi
         }
 
         LogSettingTombstone(node, topic);
-        _db.Tombstone(topic, node);
+        var at = _time.GetUtcNow();
+
+        // Kept only when it marked an entry: one that matched nothing had no effect, and must not gain one after a restart.
+        await _journal.ApplyAsync(() => _db.Tombstone(topic, node) > 0 ? [AdminAction.Tombstone(topic, node, at)] : [])
+            .ConfigureAwait(false);
         return ApiResult.Empty;
     }
 
-    private ApiResult DoCreateChannel(RequestTarget target)
+    private async ValueTask<ApiResult> DoCreateChannelAsync(RequestTarget target)
     {
         if (TopicChannelArgs(target, out var topic, out var channel) is { } error)
         {
@@ -73,20 +88,30 @@ internal sealed partial class HttpApi
         }
 
         LogAddingChannel(channel, topic);
-        _db.AddRegistration(Registration.Channel(topic, channel));
         LogAddingTopic(topic);
-        _db.AddRegistration(Registration.Topic(topic));
+        await _journal.ApplyAsync(() =>
+        {
+            _db.AddRegistration(Registration.Channel(topic, channel));
+            _db.AddRegistration(Registration.Topic(topic));
+            return [AdminAction.CreateChannel(topic, channel), AdminAction.CreateTopic(topic)];
+        }).ConfigureAwait(false);
         return ApiResult.Empty;
     }
 
-    private ApiResult DoDeleteChannel(RequestTarget target)
+    private async ValueTask<ApiResult> DoDeleteChannelAsync(RequestTarget target)
     {
         if (TopicChannelArgs(target, out var topic, out var channel) is { } error)
         {
             return error;
         }
 
-        if (!_db.DeleteChannel(topic, channel))
+        var removed = false;
+        await _journal.ApplyAsync(() =>
+        {
+            removed = _db.DeleteChannel(topic, channel);
+            return removed ? [AdminAction.DeleteChannel(topic, channel)] : [];
+        }).ConfigureAwait(false);
+        if (!removed)
         {
             return ApiResult.Fail(404, ApiErrors.ChannelNotFound);
         }

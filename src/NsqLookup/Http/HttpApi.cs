@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using NsqLookup.Metrics;
+using NsqLookup.Persistence;
 using NsqLookup.Registry;
 using NsqLookup.Security;
 
@@ -22,6 +23,7 @@ internal sealed partial class HttpApi
     private readonly NsqLookupMetrics _metrics;
     private readonly MetricsEndpoint _metricsEndpoint;
     private readonly AdminAccessPolicy _admin;
+    private readonly IAdminJournal _journal;
 
     // The last /topics answer and the registry list it encodes (see DoTopics); replaced, never mutated.
     private volatile CachedAnswer? _topicsAnswer;
@@ -29,8 +31,16 @@ internal sealed partial class HttpApi
     // Encoded /nodes rows, keyed by the registry's row instance (NodeView.Row): an entry lives as long as its row.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, byte[]> _nodeRows = [];
 
-    public HttpApi(RegistrationDB db, TimeProvider time, ILogger<HttpApi> logger, NsqLookupMetrics metrics, MetricsEndpoint metricsEndpoint, AdminAccessPolicy admin)
+    public HttpApi(
+        RegistrationDB db,
+        TimeProvider time,
+        ILogger<HttpApi> logger,
+        NsqLookupMetrics metrics,
+        MetricsEndpoint metricsEndpoint,
+        AdminAccessPolicy admin,
+        IAdminJournal journal)
     {
+        _journal = journal;
         _db = db;
         _time = time;
         _logger = logger;
@@ -158,7 +168,7 @@ internal sealed partial class HttpApi
                 await _metricsEndpoint.WriteAsync(context).ConfigureAwait(false);
                 return route;
             case RouteDecisionKind.Handle:
-                result = Invoke(decision.Route, target);
+                result = await InvokeAsync(decision.Route, target).ConfigureAwait(false);
                 break;
             case RouteDecisionKind.MethodNotAllowed:
                 response.Headers.Allow = decision.Allow;
@@ -182,7 +192,7 @@ internal sealed partial class HttpApi
         return route;
     }
 
-    private ApiResult Invoke(ApiRoute route, RequestTarget target)
+    private async ValueTask<ApiResult> InvokeAsync(ApiRoute route, RequestTarget target)
     {
         try
         {
@@ -195,11 +205,11 @@ internal sealed partial class HttpApi
                 ApiRoute.Topics => DoTopics(),
                 ApiRoute.Channels => DoChannels(target),
                 ApiRoute.Nodes => DoNodes(),
-                ApiRoute.TopicCreate => DoCreateTopic(target),
-                ApiRoute.TopicDelete => DoDeleteTopic(target),
-                ApiRoute.ChannelCreate => DoCreateChannel(target),
-                ApiRoute.ChannelDelete => DoDeleteChannel(target),
-                ApiRoute.TopicTombstone => DoTombstoneTopicProducer(target),
+                ApiRoute.TopicCreate => await DoCreateTopicAsync(target).ConfigureAwait(false),
+                ApiRoute.TopicDelete => await DoDeleteTopicAsync(target).ConfigureAwait(false),
+                ApiRoute.ChannelCreate => await DoCreateChannelAsync(target).ConfigureAwait(false),
+                ApiRoute.ChannelDelete => await DoDeleteChannelAsync(target).ConfigureAwait(false),
+                ApiRoute.TopicTombstone => await DoTombstoneTopicProducerAsync(target).ConfigureAwait(false),
                 _ => ApiResult.Fail(404, ApiErrors.NotFound),
             };
         }

@@ -19,6 +19,8 @@ internal sealed record CliRun(int? ExitCode, string Stdout, string Stderr, Comma
         $"    \taddress of this lookupd node, (default to the OS hostname) (default \"{NsqLookupOptions.DefaultHostname}\")\n" +
         "  -config string\n" +
         "    \tpath to config file\n" +
+        "  -data-path string\n" +
+        "    \tdirectory to keep HTTP-created topics, channels and tombstones in across restarts, empty for none\n" +
         "  -handshake-timeout duration\n" +
         "    \ttime a new TCP connection has to send the protocol magic, 0 for none (default 10s)\n" +
         "  -http-address string\n" +

@@ -1,0 +1,121 @@
+namespace NsqLookup.Persistence;
+
+/// <summary>
+/// Startup: reads the snapshot, then the journal of the same generation, into an <see cref="AdminState"/>. A torn
+/// tail (a record cut short or failing its checksum, with no valid record after it: what a crash mid-append
+/// leaves) is cut off with a warning; any other damage throws <see cref="DataPathException"/>, so the daemon
+/// stops instead of starting with part of its state. The snapshot is written whole before it is renamed into
+/// place, so any damage in it is fatal.
+/// </summary>
+internal static class JournalReplay
+{
+    public static ReplayResult Load(DataPathFiles files, Action<string, long, long> tornTail)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(tornTail);
+        var state = new AdminState();
+        ulong generation = 0;
+        long snapshotLength = 0;
+        var snapshotRecords = 0;
+        if (File.Exists(files.Snapshot))
+        {
+            var snapshot = Read(files.Snapshot);
+            if (!FileHeader.TryRead(snapshot, FileHeader.SnapshotMagic, out generation))
+            {
+                throw Corrupt(files.Snapshot, 0, "not a snapshot (bad header)");
+            }
+
+            var (end, count) = Apply(snapshot, state);
+            if (end != snapshot.Length)
+            {
+                throw Corrupt(files.Snapshot, end, "bad record");
+            }
+
+            snapshotLength = snapshot.Length;
+            snapshotRecords = count;
+        }
+
+        if (!File.Exists(files.Journal))
+        {
+            return new ReplayResult(state, generation, null, 0, snapshotLength, snapshotRecords);
+        }
+
+        var journal = Read(files.Journal);
+        if (!FileHeader.TryRead(journal, FileHeader.JournalMagic, out var journalGeneration))
+        {
+            throw Corrupt(files.Journal, 0, "not a journal (bad header)");
+        }
+
+        if (journalGeneration < generation)
+        {
+            // A compaction stopped between renaming the snapshot and replacing the journal: all of it is in the snapshot.
+            return new ReplayResult(state, generation, null, 0, snapshotLength, snapshotRecords);
+        }
+
+        if (journalGeneration > generation)
+        {
+            throw new DataPathException(
+                $"{files.Journal} is generation {journalGeneration} but {files.Snapshot} is generation {generation} (snapshot missing or replaced)");
+        }
+
+        var (valid, records) = Apply(journal, state);
+        if (valid != journal.Length)
+        {
+            if (HasValidRecordAfter(journal, valid))
+            {
+                throw Corrupt(files.Journal, valid, "bad record followed by valid ones");
+            }
+
+            tornTail(files.Journal, valid, journal.Length - valid);
+        }
+
+        return new ReplayResult(state, generation, valid, records, snapshotLength, snapshotRecords);
+    }
+
+    /// <summary>Applies records from after the header up to the first one that is not whole and valid; returns
+    /// where that is and how many were applied.</summary>
+    private static (long End, int Count) Apply(byte[] data, AdminState state)
+    {
+        var offset = FileHeader.Size;
+        var count = 0;
+        while (offset < data.Length
+            && AdminRecordCodec.TryDecode(data.AsSpan(offset), out var action, out var size) == RecordStatus.Ok)
+        {
+            state.Apply(action!);
+            offset += size;
+            count++;
+        }
+
+        return (offset, count);
+    }
+
+    /// <summary>Whether any offset after a damaged record starts a valid one: then the damage is not a torn tail
+    /// (a crash only ever cuts the last append short) and cutting there would drop acknowledged actions.</summary>
+    private static bool HasValidRecordAfter(byte[] data, long damaged)
+    {
+        for (var offset = damaged + 1; offset + AdminRecordCodec.HeaderSize < data.Length; offset++)
+        {
+            if (AdminRecordCodec.TryDecode(data.AsSpan((int)offset), out _, out _) == RecordStatus.Ok)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static byte[] Read(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DataPathException($"cannot read {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static DataPathException Corrupt(string path, long offset, string what) =>
+        new($"{path} is corrupt at offset {offset}: {what}; refusing to start without it (see docs/persistence.md)");
+}
