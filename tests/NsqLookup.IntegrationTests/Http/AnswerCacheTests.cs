@@ -119,6 +119,59 @@ public sealed class AnswerCacheTests
         Text(cache.Topics()).Should().Be("{\"topics\":[\"t1\",\"t2\"]}");
     }
 
+    [Fact]
+    public async Task Readers_racing_writers_leave_no_stale_answer_and_the_kept_bytes_within_budget()
+    {
+        var cache = new AnswerCache(_db) { LookupBudget = 4096, NodesBudget = 4096 };
+        var peers = Enumerable.Range(0, 4).Select(i => Peer($"10.0.0.{i + 1}:1000", $"h{i}")).ToArray();
+        var topics = Enumerable.Range(0, 4).Select(i => $"t{i}").ToArray();
+        foreach (var peer in peers)
+        {
+            Register(peer, topics[0]);
+        }
+
+        var writer = Task.Run(() =>
+        {
+            for (var i = 0; i < 4000; i++)
+            {
+                var peer = peers[i % 4];
+                var topic = topics[i / 4 % 4];
+                if (i / 16 % 2 == 0)
+                {
+                    Register(peer, topic);
+                }
+                else
+                {
+                    _db.UnregisterTopic(topic, peer.Id);
+                }
+            }
+        });
+        var readers = Enumerable.Range(0, 3).Select(r => Task.Run(() =>
+        {
+            for (var j = 0; j < 3000; j++)
+            {
+                cache.Lookup(topics[(j + r) % 4]);
+                if (j % 8 == 0)
+                {
+                    cache.Nodes();
+                    cache.Topics();
+                }
+            }
+        }));
+        await Task.WhenAll([writer, .. readers]).WaitAsync(TimeSpan.FromSeconds(120));
+
+        foreach (var topic in topics)
+        {
+            Text(cache.Lookup(topic)).Should().Be(Text(new AnswerCache(_db).Lookup(topic)), topic);
+            Text(cache.Lookup(topic)).Should().Be(Text(new AnswerCache(_db).Lookup(topic)), $"{topic}, a hit");
+        }
+
+        Text(cache.Nodes()).Should().Be(Text(new AnswerCache(_db).Nodes()));
+        Text(cache.Topics()).Should().Be(Text(new AnswerCache(_db).Topics()));
+        cache.LookupBytes.Should().BeInRange(0, cache.LookupBudget);
+        cache.RowBytes.Should().BeInRange(0, cache.NodesBudget);
+    }
+
     private PeerInfo Peer(string id, string hostname)
     {
         var peer = new PeerInfo(id, new IdentifyBody
