@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace NsqLookup;
 
 /// <summary>Prints endpoints the way Go's <c>net.TCPAddr.String()</c> does, for logs and IDENTIFY.</summary>
-public static class GoAddress
+internal static class GoAddress
 {
     /// <summary>
     /// <c>127.0.0.1:5</c>, <c>[::1]:5</c>, <c>[::]:4160</c>; an IPv4-mapped IPv6 address prints as plain IPv4.

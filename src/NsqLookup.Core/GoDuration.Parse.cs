@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace NsqLookup;
 
 /// <summary>Go's <c>time.ParseDuration</c> (used by the duration flags and the config file).</summary>
-public static partial class GoDuration
+internal static partial class GoDuration
 {
     // Private names here are prefixed "Parse…" so they cannot collide with the Format half (GoDuration.cs).
     private const ulong ParseMaxMagnitude = 1UL << 63;

@@ -4,7 +4,7 @@ namespace NsqLookup;
 /// Go's <c>time.Duration</c> text form, so log lines and flag values read exactly like the original's.
 /// <see cref="Format(long)"/> ports <c>Duration.String</c> (time/time.go); parsing lives in GoDuration.Parse.cs.
 /// </summary>
-public static partial class GoDuration
+internal static partial class GoDuration
 {
     /// <summary>Formats like Go, e.g. <c>15.001234567s</c>, <c>1m0.5s</c>, <c>2h0m0s</c>, <c>250ms</c>, <c>1.5µs</c>, <c>0s</c>.
     /// Precision is .NET's 100 ns tick; values beyond Go's range saturate as Go's <c>time.Sub</c> does.</summary>

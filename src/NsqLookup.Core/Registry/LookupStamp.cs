@@ -1,34 +1,42 @@
 namespace NsqLookup.Registry;
 
 /// <summary>
-/// What a <c>/lookup</c> answer was built from: the topic's version, the peers it lists and until when the clock
-/// alone cannot change it (the first moment a listed producer could turn inactive or a hidden tombstone expire).
-/// Guarded by the DB lock.
+/// The version stamp of a <c>/lookup</c> answer (<see cref="LookupResult.Stamp"/>): the topic's version, the peers
+/// it lists and until when the clock alone cannot change it (the first moment a listed producer could turn inactive
+/// or a hidden tombstone expire). Opaque to callers, who hand it back to ask whether the answer is still current;
+/// read under the DB lock.
 /// </summary>
-internal sealed class LookupStamp(TopicNode node, int version, PeerState[] listed, IReadOnlyList<PeerInfo> producers, long validUntil)
+public sealed class LookupStamp
 {
-    public TopicNode Node { get; } = node;
+    private readonly PeerState[] _listed;
 
-    public int Version { get; } = version;
+    internal LookupStamp(TopicNode node, int version, PeerState[] listed, IReadOnlyList<PeerInfo> producers, long validUntil)
+    {
+        Node = node;
+        Version = version;
+        _listed = listed;
+        Producers = producers;
+        ValidUntil = validUntil;
+    }
 
-    public long ValidUntil { get; } = validUntil;
+    internal TopicNode Node { get; }
 
-    public IReadOnlyList<PeerInfo> Producers { get; } = producers;
+    internal int Version { get; }
 
-    public object? Answer { get; set; }
+    internal long ValidUntil { get; }
 
-    public long Size { get; set; }
+    internal IReadOnlyList<PeerInfo> Producers { get; }
 
     /// <summary>Still the answer at <paramref name="now"/>: same version, before the clock could change it, and no
     /// listed peer detached since (a detach touches no topic, so it is checked here).</summary>
-    public bool IsCurrent(long now)
+    internal bool IsCurrent(long now)
     {
         if (Version != Node.LookupVersion || now >= ValidUntil)
         {
             return false;
         }
 
-        foreach (var state in listed)
+        foreach (var state in _listed)
         {
             if (state.Detached)
             {

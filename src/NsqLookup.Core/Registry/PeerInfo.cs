@@ -39,35 +39,6 @@ public sealed class PeerInfo
 
     public string TopologyRegion { get; }
 
-    /// <summary>
-    /// The producer object's members as Go encodes them (<c>"remote_address":…,"topology_region":…</c>, spec §4.5),
-    /// without braces. Identity never changes after IDENTIFY, so they are encoded once and copied into every
-    /// <c>/lookup</c> and <c>/nodes</c> answer (two threads may both build it the first time; same bytes).
-    /// </summary>
-    public ReadOnlySpan<byte> ProducerFieldsJson => _producerFields ??= EncodeProducerFields();
-
-    private byte[]? _producerFields;
-
-    /// <summary><see cref="ProducerFieldsJson"/> in braces: the whole producer object of a <c>/lookup</c> answer.</summary>
-    public ReadOnlyMemory<byte> ProducerObjectJson => _producerObject ??= [(byte)'{', .. ProducerFieldsJson, (byte)'}'];
-
-    private byte[]? _producerObject;
-
-    private byte[] EncodeProducerFields()
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        var json = new GoJsonWriter(buffer);
-        json.WriteString("remote_address", RemoteAddress);
-        json.WriteString("hostname", Hostname);
-        json.WriteString("broadcast_address", BroadcastAddress);
-        json.WriteNumber("tcp_port", TcpPort);
-        json.WriteNumber("http_port", HttpPort);
-        json.WriteString("version", Version);
-        json.WriteString("topology_zone", TopologyZone);
-        json.WriteString("topology_region", TopologyRegion);
-        return buffer.WrittenSpan.ToArray();
-    }
-
     /// <summary>Monotonic timestamp (TimeProvider.GetTimestamp) of the last IDENTIFY or PING; guarded by the DB lock.</summary>
     internal long LastUpdateTimestamp { get; set; }
 

@@ -1,17 +1,9 @@
 namespace NsqLookup.Registry;
 
-/// <summary>Sizes for the metrics gauges: counters kept under the lock by the writers, so reading them never scans.</summary>
+/// <summary>Sizes for the metrics gauges: counters kept under the lock by the entry and key primitives, so reading
+/// them never scans.</summary>
 public sealed partial class RegistrationDB
 {
-    /// <summary>Channel keys across all topics.</summary>
-    private int _channelKeys;
-
-    /// <summary>Producer entries in topic keys.</summary>
-    private int _topicEntries;
-
-    /// <summary>Producer entries in channel keys.</summary>
-    private int _channelEntries;
-
     /// <summary>The directory's sizes from one lock hold; O(1).</summary>
     public RegistryCounts Counts()
     {

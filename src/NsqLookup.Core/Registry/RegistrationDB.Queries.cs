@@ -3,9 +3,10 @@ namespace NsqLookup.Registry;
 /// <summary>The read side: each query holds the lock only to copy its answer, or one bounded piece of it.</summary>
 public sealed partial class RegistrationDB
 {
-    /// <summary>Every topic key, sorted (the anchor's order is random; sorting is allowed, §4.7). Lock-free: the
-    /// answer is an immutable set that is replaced whenever a topic key comes or goes, so the same instance comes
-    /// back until then (callers may cache what they derive from it by reference).</summary>
+    /// <summary>Every topic key, sorted (the Go original's order is random; sorting is allowed, §4.7). Lock-free: the
+    /// answer is an immutable set that is replaced whenever a topic key comes or goes, so the instance is its own
+    /// version stamp: the same instance comes back until the answer changes (callers may cache what they derive
+    /// from it under that reference).</summary>
     public IReadOnlyList<string> Topics() => Volatile.Read(ref _topicNames);
 
     /// <summary>Every channel key of the topic, sorted; empty for an unknown topic. Immutable; O(1) under the lock.</summary>
@@ -18,9 +19,11 @@ public sealed partial class RegistrationDB
     }
 
     /// <summary><c>/lookup</c>: null when the topic key does not exist; else all its channels and its producers that
-    /// are active and not tombstoned, from one consistent view (spec §8 item 11). Costs that topic's producers, or
-    /// O(1) plus a check per listed producer while an answer stored with <see cref="CacheLookup"/> is current.</summary>
-    public LookupResult? Lookup(string topic)
+    /// are active and not tombstoned, from one consistent view (spec §8 item 11), with the answer's version stamp
+    /// (<see cref="LookupResult.Stamp"/>). When <paramref name="known"/>, a stamp of an earlier answer, is still
+    /// current, that answer comes back with that very stamp, at O(1) plus a check per listed producer; else it costs
+    /// that topic's producers.</summary>
+    public LookupResult? Lookup(string topic, LookupStamp? known = null)
     {
         var now = _time.GetTimestamp();
         lock (_lock)
@@ -30,20 +33,15 @@ public sealed partial class RegistrationDB
                 return null;
             }
 
-            if (node.LookupCache is { } cache)
+            if (known is not null && known.Node == node && known.IsCurrent(now))
             {
-                if (cache.IsCurrent(now))
-                {
-                    return new LookupResult(node.ChannelNames, cache.Producers) { Cached = cache.Answer };
-                }
-
-                DropLookupCache(node);
+                return new LookupResult(node.ChannelNames, known.Producers) { Stamp = known };
             }
 
             var live = new List<PeerInfo>(key.Slots.Count);
             var listed = new List<PeerState>(key.Slots.Count);
             long oldestUpdate = long.MaxValue, oldestTombstone = long.MaxValue;
-            var cacheable = true;
+            var stampable = true;
             foreach (var slot in key.Slots)
             {
                 var state = _slots[slot]!;
@@ -55,7 +53,7 @@ public sealed partial class RegistrationDB
 
                 if (!IsActive(peer, now))
                 {
-                    cacheable = false; // a PING would bring it back without touching the topic
+                    stampable = false; // a PING would bring it back without touching the topic
                     continue;
                 }
 
@@ -71,34 +69,20 @@ public sealed partial class RegistrationDB
             }
 
             var validUntil = Math.Min(Later(oldestUpdate, InactiveProducerTimeout), Later(oldestTombstone, TombstoneLifetime));
-            var stamp = cacheable ? new LookupStamp(node, node.LookupVersion, [.. listed], live, validUntil) : null;
+            var stamp = stampable ? new LookupStamp(node, node.LookupVersion, [.. listed], live, validUntil) : null;
             return new LookupResult(node.ChannelNames, live) { Stamp = stamp };
         }
     }
 
-    /// <summary>Stores what the caller made of a <see cref="Lookup"/> answer (<paramref name="size"/> bytes of it), to
-    /// come back as <see cref="LookupResult.Cached"/> until the answer changes. Skipped when the answer has changed
-    /// meanwhile or the stored answers would exceed <see cref="LookupCacheLimit"/>.</summary>
-    public void CacheLookup(LookupResult result, object answer, long size)
+    /// <summary>Whether the answer <paramref name="stamp"/> was taken from is still the answer (one lock hold, O(its
+    /// producers)): what a cache of answers asks when it looks for entries to free.</summary>
+    public bool IsCurrent(LookupStamp stamp)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        if (result.Stamp is not { } stamp)
-        {
-            return;
-        }
-
+        ArgumentNullException.ThrowIfNull(stamp);
         var now = _time.GetTimestamp();
         lock (_lock)
         {
-            if (!stamp.IsCurrent(now) || stamp.Node.LookupCache is not null || _lookupCacheBytes + size > LookupCacheLimit)
-            {
-                return;
-            }
-
-            stamp.Answer = answer;
-            stamp.Size = size;
-            stamp.Node.LookupCache = stamp;
-            _lookupCacheBytes += size;
+            return _topicNodes.TryGetValue(stamp.Node.Name, out var node) && node == stamp.Node && stamp.IsCurrent(now);
         }
     }
 
@@ -116,10 +100,11 @@ public sealed partial class RegistrationDB
     }
 
     /// <summary><c>/nodes</c>: every active identified peer with the topics it registered and their tombstones.
-    /// One lock hold for the list of peers, then one per peer for its row (each row is consistent; so is the
-    /// anchor's, which takes a lock per producer too). A row's topics are cached per peer until its topic entries
+    /// One lock hold for the list of peers, then one per peer for its row (each row is consistent; so is the Go
+    /// original's, which takes a lock per producer too). A row's topics are kept per peer until its topic entries
     /// change, and tombstone flags are looked up only for peers that have any, so a poll holds the lock O(1) per
-    /// peer; costs the peers plus their topic registrations, mostly outside the lock.</summary>
+    /// peer; costs the peers plus their topic registrations, mostly outside the lock. A row without tombstones
+    /// carries its version stamp (<see cref="NodeView.Version"/>).</summary>
     public IReadOnlyList<NodeView> Nodes()
     {
         var now = _time.GetTimestamp();
@@ -151,7 +136,7 @@ public sealed partial class RegistrationDB
                     continue;
                 }
 
-                cached = state.TopicRow ??= new NodeRow(TopicRow(state));
+                cached = state.TopicRow ??= new NodeRow(TopicRow(state), ++_rowVersions);
                 var row = cached.Topics;
                 if (state.Tombstoned > 0)
                 {
@@ -167,7 +152,7 @@ public sealed partial class RegistrationDB
             // the view wraps it instead of copying: a poll allocates per peer, not per registration.
             var topics = new TopicNames(cached.Topics);
             nodes.Add(tombstones is null
-                ? new NodeView(state.Info, topics, new NoTombstones(topics.Count), cached)
+                ? new NodeView(state.Info, topics, new NoTombstones(topics.Count), cached.Version)
                 : new NodeView(state.Info, topics, tombstones));
         }
 

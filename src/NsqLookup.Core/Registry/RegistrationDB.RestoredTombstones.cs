@@ -2,10 +2,6 @@ namespace NsqLookup.Registry;
 
 public sealed partial class RegistrationDB
 {
-    /// <summary>Topic → (producer id, stamp) of tombstones brought back from <c>--data-path</c>; null while there are
-    /// none, which is always without a data path.</summary>
-    private Dictionary<string, Dictionary<string, TombstoneStamp>>? _restoredTombstones;
-
     /// <summary>
     /// Startup with <c>--data-path</c>: brings back a tombstone set at wall-clock <paramref name="at"/> for the rest of
     /// its lifetime (none if it has lapsed). After a restart no nsqd is registered yet, so the tombstone waits for
@@ -72,13 +68,7 @@ public sealed partial class RegistrationDB
             }
             else if (!state.Detached && MatchesNode(state.Info, node))
             {
-                key.Tombstones ??= [];
-                if (key.Tombstones.TryAdd(state.Slot, stamp))
-                {
-                    state.Tombstoned++;
-                }
-
-                LookupChanged(topic);
+                MarkTombstone(key, state, stamp, restamp: false);
             }
         }
 

@@ -22,7 +22,4 @@ internal sealed class TopicNode(string name)
     /// <summary>Bumped by every change to what <c>/lookup</c> answers for this topic, except a producer's inactivity
     /// and a detach, which a cached answer checks for itself (<see cref="LookupStamp"/>).</summary>
     public int LookupVersion { get; set; }
-
-    /// <summary>The stored <c>/lookup</c> answer for <see cref="LookupVersion"/>, if any.</summary>
-    public LookupStamp? LookupCache { get; set; }
 }

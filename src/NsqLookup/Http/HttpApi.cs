@@ -25,11 +25,8 @@ internal sealed partial class HttpApi
     private readonly AdminAccessPolicy _admin;
     private readonly IAdminJournal _journal;
 
-    // The last /topics answer and the registry list it encodes (see DoTopics); replaced, never mutated.
-    private volatile CachedAnswer? _topicsAnswer;
-
-    // Encoded /nodes rows, keyed by the registry's row instance (NodeView.Row): an entry lives as long as its row.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, byte[]> _nodeRows = [];
+    // The encoded /topics, /lookup and /nodes answers, kept while the registry's version stamps say they are current.
+    private readonly AnswerCache _answers;
 
     public HttpApi(
         RegistrationDB db,
@@ -47,6 +44,7 @@ internal sealed partial class HttpApi
         _metrics = metrics;
         _metricsEndpoint = metricsEndpoint;
         _admin = admin;
+        _answers = new AnswerCache(db);
     }
 
     public async Task HandleAsync(HttpContext context)

@@ -1,0 +1,5 @@
+namespace NsqLookup.Registry;
+
+/// <summary>What a topic-form UNREGISTER removed: the channel entries (each logged as unexpected) and whether
+/// the topic entry existed.</summary>
+public sealed record TopicUnregistration(IReadOnlyList<Registration> RemovedChannels, bool RemovedTopic);

@@ -1,0 +1,82 @@
+using NsqLookup.Registry;
+
+namespace NsqLookup.Core.Tests.Registry;
+
+/// <summary>Tombstones brought back from <c>--data-path</c> (<see cref="RegistrationDB.RestoreTombstone"/>) go through
+/// the same tombstone primitive as <c>/topic/tombstone</c>: the entry is hidden, flagged and counted, a stamp taken
+/// before goes stale, and everything is undone when the entry or the topic goes.</summary>
+public sealed class RestoredTombstoneTests
+{
+    private readonly RegistryHarness _h = new(tombstoneLifetime: TimeSpan.FromSeconds(45));
+
+    [Fact]
+    public void A_restored_tombstone_marks_the_producer_when_it_registers_again_with_the_original_stamp()
+    {
+        var at = RegistryHarness.Start - TimeSpan.FromSeconds(10);
+        _h.Db.RestoreTombstone("t", "nsqd1.example:4151", at).Should().BeTrue();
+
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+        _h.LookupIds("t").Should().BeEmpty();
+        _h.TombstoneFlag(p, "t").Should().BeTrue();
+        _h.DebugEntry("topic:t:", p)!.TombstonedAtUnixNanos.Should().Be(RegistryHarness.UnixNanos(at));
+
+        _h.Clock.Advance(TimeSpan.FromSeconds(34));
+        _h.LookupIds("t").Should().BeEmpty("34 + 10 s is within the 45 s lifetime");
+        _h.Clock.Advance(TimeSpan.FromSeconds(1));
+        _h.LookupIds("t").Should().Equal(p.Id);
+    }
+
+    [Fact]
+    public void A_restored_tombstone_marks_an_existing_entry_at_once_and_makes_its_lookup_stamp_stale()
+    {
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+        var stamp = _h.Db.Lookup("t")!.Stamp;
+        _h.Node(p)!.Version.Should().NotBe(0);
+
+        _h.Db.RestoreTombstone("t", "nsqd1.example:4151", RegistryHarness.Start).Should().BeTrue();
+        _h.Db.IsCurrent(stamp!).Should().BeFalse();
+        var lookup = _h.Db.Lookup("t", stamp)!;
+        lookup.Stamp.Should().NotBeSameAs(stamp);
+        lookup.Producers.Should().BeEmpty();
+        _h.Node(p)!.Version.Should().Be(0, "a row with a tombstone has no version (its flags change with time)");
+    }
+
+    [Fact]
+    public void A_lapsed_tombstone_is_not_restored()
+    {
+        _h.Db.RestoreTombstone("t", "nsqd1.example:4151", RegistryHarness.Start - TimeSpan.FromSeconds(45)).Should().BeFalse();
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+        _h.LookupIds("t").Should().Equal(p.Id);
+    }
+
+    [Fact]
+    public void Deleting_the_topic_forgets_its_restored_tombstones()
+    {
+        _h.Db.RestoreTombstone("t", "nsqd1.example:4151", RegistryHarness.Start).Should().BeTrue();
+        _h.Db.AddRegistration(Registration.Topic("t"));
+        _h.Db.DeleteTopic("t");
+
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+        _h.LookupIds("t").Should().Equal(p.Id);
+        _h.TombstoneFlag(p, "t").Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_tombstone_leaves_with_its_entry_and_the_row_is_versioned_again()
+    {
+        _h.Db.RestoreTombstone("t", "nsqd1.example:4151", RegistryHarness.Start).Should().BeTrue();
+        var p = _h.Identify("10.0.0.1:1000");
+        _h.Register(p, "t");
+        _h.Register(p, "u");
+        _h.Node(p)!.Version.Should().Be(0);
+
+        _h.Db.UnregisterTopic("t", p.Id).RemovedTopic.Should().BeTrue();
+        _h.Node(p)!.Version.Should().NotBe(0, "the peer's count of tombstoned entries is back to zero");
+        _h.Node(p)!.Topics.Should().Equal("u");
+        _h.DebugEntries("topic:t:").Should().BeEmpty();
+    }
+}
