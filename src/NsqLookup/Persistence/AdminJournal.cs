@@ -268,8 +268,10 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
         {
             _journal?.Dispose();
             SnapshotWriter.WriteEmptyJournal(_files, _generation);
-            _journal = OpenJournal();
+            // The length first: OpenJournal positions the new file at it, and the old length would leave a hole
+            // of zeros after the header that replay rightly calls corruption.
             _journalLength = FileHeader.Size;
+            _journal = OpenJournal();
             Log.Compacted(_logger, actions.Count, _files.Snapshot, _generation);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
