@@ -44,6 +44,38 @@ public sealed class CompactionAndPruningTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
+    public async Task A_journal_that_outgrew_its_snapshot_while_down_is_compacted_after_the_start()
+    {
+        var db = new RegistrationDB(TimeProvider.System, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45));
+        using (var journal = Journal(db, compactAfterBytes: long.MaxValue / 8))
+        {
+            journal.Open();
+            for (var i = 0; i < 100; i++)
+            {
+                var topic = $"topic-{i:D3}";
+                await journal.ApplyAsync(() => [AdminAction.CreateTopic(topic)]).AsTask().WaitAsync(TestDaemon.Timeout);
+            }
+        }
+
+        File.Exists(_files.Snapshot).Should().BeFalse("nothing was compacted yet");
+        using (var reopened = Journal(new RegistrationDB(TimeProvider.System, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45)), 512))
+        {
+            reopened.Open();
+            await Eventually.TrueAsync(() => Task.FromResult(File.Exists(_files.Snapshot)));
+            await reopened.ApplyAsync(() => [AdminAction.CreateTopic("after")]).AsTask().WaitAsync(TestDaemon.Timeout);
+        }
+
+        var replay = JournalReplay.Load(_files, (_, _, _) => throw new InvalidOperationException("no torn tail expected"));
+        replay.Generation.Should().Be(1UL);
+        replay.SnapshotRecords.Should().Be(100);
+        replay.JournalRecords.Should().Be(1);
+        replay.State.Topics.Should().HaveCount(101).And.Contain("after").And.Contain("topic-099");
+    }
+
+    private AdminJournal Journal(RegistrationDB db, long compactAfterBytes) =>
+        new(_files.Directory, db, TimeProvider.System, NullLogger<AdminJournal>.Instance) { CompactAfterBytes = compactAfterBytes };
+
+    [Fact]
     public async Task Keys_pruned_while_running_stay_gone_after_a_restart()
     {
         await using (var daemon = await TestDaemon.StartAsync(output, o => o with
