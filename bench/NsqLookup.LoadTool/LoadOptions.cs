@@ -9,6 +9,8 @@ internal sealed record LoadOptions
     public const string Usage = """
         usage: nsqlookup-load [flags]            run the scenarios against a running nsqlookupd
                nsqlookup-load report [--commit=SHA] [--build=TEXT] [--no-header] [--out=FILE] RUN.json...   medians as Markdown
+               nsqlookup-load admin --http=HOST:PORT [--requests=N] [--concurrency=N]   POST /topic/create throughput
+               nsqlookup-load journal --out=FILE [--records=N]   write a --data-path journal of N records
 
           --tcp=HOST:PORT           lookupd TCP address (default 127.0.0.1:4160)
           --http=HOST:PORT          lookupd HTTP address (default 127.0.0.1:4161)

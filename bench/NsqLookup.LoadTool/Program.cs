@@ -21,6 +21,16 @@ internal static class Program
                 return Report.Run(rest, Console.Out);
             }
 
+            if (args is ["admin", .. var adminArgs])
+            {
+                return await AdminLoad.RunAsync(adminArgs, Console.Out);
+            }
+
+            if (args is ["journal", .. var journalArgs])
+            {
+                return JournalFile.Run(journalArgs, Console.Out);
+            }
+
             if (args is ["-h" or "--help" or "help", ..])
             {
                 Console.Out.WriteLine(LoadOptions.Usage);

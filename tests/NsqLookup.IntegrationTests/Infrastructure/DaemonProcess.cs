@@ -9,6 +9,7 @@ public static partial class DaemonProcess
 {
     public const int SigInt = 2;
     public const int SigTerm = 15;
+    public const int SigKill = 9;
 
     /// <summary>The apphost built next to the daemon project, in the same configuration as these tests.</summary>
     public static string BinaryPath { get; } = FindBinary();
