@@ -15,14 +15,14 @@ for _ in $(seq 1 "$runs"); do
     spec=${!i}
     # shellcheck disable=SC2086 # the spec is "ENV=... /path/bin" on purpose
     line=$(env ${spec% *} "$probe" -s "${SETTLE_MS:-2000}" -- "${spec##* }" --tcp-address=127.0.0.1:{tcp} \
-      --http-address=127.0.0.1:{http} --log-level=warn $EXTRA_ARGS 2>/dev/null || true)
+      --http-address=127.0.0.1:{http} --log-level=warn ${EXTRA_ARGS:-} 2>/dev/null || true)
     echo "$i $line" >>"$out"
   done
 done
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for i in $(seq 1 $#); do
   field() { awk -v i="$i" -v k="$1" '$1==i { for (f=2; f<=NF; f++) { split($f, kv, "="); if (kv[1]==k) print kv[2] } }' "$out"; }
-  printf '%-60s startup %6.1f ms  rss %6.1f MiB  exit %6.1f ms  (%d runs)\n' "${!i}" \
+  printf '%-32s startup %6.1f ms  rss %6.1f MiB  exit %6.1f ms  (%d runs)\n' "${!i}" \
     "$(field startup_us | median | awk '{print $1/1000}')" "$(field rss_kb | median | awk '{print $1/1024}')" \
     "$(field exit_us | median | awk '{print $1/1000}')" "$(field startup_us | wc -l)"
 done

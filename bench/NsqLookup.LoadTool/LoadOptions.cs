@@ -32,6 +32,8 @@ internal sealed record LoadOptions
           --scenarios=LIST          comma-separated subset of register,http,mixed,disconnect (default all;
                                     http, mixed and disconnect need register)
           --json=FILE               also write the results as JSON
+          --hold=DUR                after the scenarios, print "holding" and keep every producer connected this long
+                                    (bench/shutdown.sh signals the daemon meanwhile; default 0)
         Durations: 15s, 500ms, 2m, or plain seconds.
         """;
 
@@ -70,6 +72,8 @@ internal sealed record LoadOptions
     public IReadOnlySet<string> Scenarios { get; init; } = new HashSet<string> { "register", "http", "mixed", "disconnect" };
 
     public string? JsonPath { get; init; }
+
+    public TimeSpan Hold { get; init; }
 
     public EndPoint TcpEndPoint => ParseEndPoint(Tcp);
 
@@ -113,6 +117,7 @@ internal sealed record LoadOptions
                 "server-pid" => o with { ServerPid = Positive(value) },
                 "scenarios" => o with { Scenarios = value.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 "json" => o with { JsonPath = value },
+                "hold" => o with { Hold = ParseDuration(value) },
                 var name => throw new ArgumentException($"unknown flag --{name}"),
             };
         }

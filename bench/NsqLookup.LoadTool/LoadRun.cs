@@ -78,6 +78,12 @@ internal sealed class LoadRun : IAsyncDisposable
             }
         }
 
+        if (_o.Hold > TimeSpan.Zero)
+        {
+            _log.WriteLine("holding");
+            await Task.Delay(_o.Hold, ct);
+        }
+
         return new RunResult(config, registration, http, mixed, disconnect, drops);
     }
 

@@ -127,6 +127,8 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         builder.Services.AddHostedService<EmptyKeyPruner>();
+        builder.Services.AddHostedService(sp => new Memory.QuietTrimmer(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Memory.QuietTrimmer>>()));
         if (options.DataPath is { } dataPath)
         {
             builder.Services.AddSingleton<IAdminJournal>(sp => new AdminJournal(

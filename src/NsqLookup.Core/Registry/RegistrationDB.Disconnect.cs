@@ -20,6 +20,12 @@ public sealed partial class RegistrationDB
         bool start;
         lock (_releases)
         {
+            if (_exiting)
+            {
+                CompleteOnExit(departure); // exiting: detached is enough
+                return departure.Released.Task;
+            }
+
             _releases.Enqueue(departure);
             start = !_releasing;
             _releasing = true;

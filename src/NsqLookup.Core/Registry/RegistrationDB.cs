@@ -39,6 +39,10 @@ public sealed partial class RegistrationDB
     private readonly Queue<PeerDeparture> _releases = new();
     private bool _releasing;
 
+    // Process exit (RegistrationDB.Exit.cs): set once by BeginExit, read without the lock by disconnects.
+    private volatile bool _exiting;
+    private volatile bool _exitListsRegistrations;
+
     /// <summary>Names with a topic key (<c>/topics</c>); replaced, never mutated, so readers need no lock.</summary>
     private ImmutableSortedSet<string> _topicNames = NoNames;
 
