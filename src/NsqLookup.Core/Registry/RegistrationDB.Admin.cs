@@ -14,6 +14,36 @@ public sealed partial class RegistrationDB
         }
     }
 
+    /// <summary>Many <see cref="AddRegistration"/>s in one lock hold (the <c>--data-path</c> restore): the name lists
+    /// are built once and published at the end, so readers see all of the keys or none. Returns how many were
+    /// created.</summary>
+    public int AddRegistrations(IEnumerable<Registration> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        lock (_lock)
+        {
+            _topicNamesBatch = _topicNames.ToBuilder();
+            _nodeNamesBatch = _nodeNames.ToBuilder();
+            var created = 0;
+            try
+            {
+                foreach (var r in keys)
+                {
+                    EnsureKey(r, out var isNew);
+                    created += isNew ? 1 : 0;
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _topicNames, _topicNamesBatch.ToImmutable());
+                Volatile.Write(ref _nodeNames, _nodeNamesBatch.ToImmutable());
+                _topicNamesBatch = _nodeNamesBatch = null;
+            }
+
+            return created;
+        }
+    }
+
     /// <summary>HTTP <c>/topic/delete</c>: every channel key of the topic (in name order), then the topic key, in
     /// one lock hold. Returns the keys deleted, in that order (what the handler logs, as the Go original does).</summary>
     public IReadOnlyList<Registration> DeleteTopic(string topic)

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace NsqLookup.Registry;
 
 /// <summary>The key primitives: the only code that creates or deletes a key or a topic node, and with it the
@@ -50,7 +52,7 @@ public sealed partial class RegistrationDB
         {
             var node = EnsureTopicNode(r.Key);
             node.TopicKey = new KeyNode(Registration.Topic(node.Name), node);
-            Volatile.Write(ref _topicNames, _topicNames.Add(node.Name));
+            AddName(ref _topicNames, _topicNamesBatch, node.Name);
             LookupChanged(node);
             return node.TopicKey;
         }
@@ -76,7 +78,7 @@ public sealed partial class RegistrationDB
         {
             node = new TopicNode(_names.Acquire(topic));
             _topicNodes.Add(node.Name, node);
-            Volatile.Write(ref _nodeNames, _nodeNames.Add(node.Name));
+            AddName(ref _nodeNames, _nodeNamesBatch, node.Name);
         }
 
         return node;
@@ -123,6 +125,18 @@ public sealed partial class RegistrationDB
             _topicNodes.Remove(node.Name);
             Volatile.Write(ref _nodeNames, _nodeNames.Remove(node.Name));
             _names.Release(node.Name);
+        }
+    }
+
+    private static void AddName(ref ImmutableSortedSet<string> names, ImmutableSortedSet<string>.Builder? batch, string name)
+    {
+        if (batch is not null)
+        {
+            batch.Add(name);
+        }
+        else
+        {
+            Volatile.Write(ref names, names.Add(name));
         }
     }
 

@@ -305,15 +305,8 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
     /// and hands the tombstones to the registry for the rest of their lifetime. Returns the tombstones restored.</summary>
     private int Restore()
     {
-        foreach (var topic in _state.Topics)
-        {
-            _db.AddRegistration(Registration.Topic(topic));
-        }
-
-        foreach (var (topic, channel) in _state.Channels)
-        {
-            _db.AddRegistration(Registration.Channel(topic, channel));
-        }
+        _db.AddRegistrations(_state.Topics.Select(Registration.Topic)
+            .Concat(_state.Channels.Select(c => Registration.Channel(c.Topic, c.Channel))));
 
         var restored = 0;
         foreach (var (topic, node, at) in _state.Tombstones)

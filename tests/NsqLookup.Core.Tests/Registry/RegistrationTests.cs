@@ -19,6 +19,43 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void AddRegistrations_makes_the_same_directory_as_one_AddRegistration_per_key()
+    {
+        Registration[] keys =
+        [
+            Registration.Topic("b"), Registration.Topic("a"), Registration.Channel("a", "c2"), Registration.Channel("a", "c1"),
+            Registration.Channel("only-channels", "x"), Registration.Topic("a"), Registration.Topic("existing"),
+        ];
+        var one = new RegistryHarness();
+        var bulk = new RegistryHarness();
+        foreach (var h in new[] { one, bulk })
+        {
+            h.Register(h.Identify("10.0.0.1:1000"), "existing");
+        }
+
+        foreach (var key in keys)
+        {
+            one.Db.AddRegistration(key);
+        }
+
+        bulk.Db.AddRegistrations(keys).Should().Be(5, "a, b, a:c1, a:c2 and only-channels:x are new; a twice and existing are not");
+
+        bulk.Db.Topics().Should().Equal(one.Db.Topics()).And.Equal("a", "b", "existing");
+        bulk.Db.Channels("a").Should().Equal("c1", "c2");
+        bulk.Db.Channels("only-channels").Should().Equal(one.Db.Channels("only-channels")).And.Equal("x");
+        bulk.Db.Counts().Should().Be(one.Db.Counts());
+        one.Db.Lookup("only-channels").Should().BeNull("a channel key alone is no topic");
+        bulk.Db.Lookup("only-channels").Should().BeNull();
+        bulk.Db.Lookup("a")!.Channels.Should().Equal("c1", "c2");
+        bulk.Db.Lookup("existing")!.Producers.Should().HaveCount(1);
+
+        // The batch is over: single adds and deletes update the name lists again.
+        bulk.Db.AddRegistration(Registration.Topic("later")).Should().BeTrue();
+        bulk.Db.DeleteTopic("b");
+        bulk.Db.Topics().Should().Equal("a", "existing", "later");
+    }
+
+    [Fact]
     public void T99_HttpCreatedTopic_LooksUpWithEmptyLists()
     {
         _h.Db.AddRegistration(Registration.Topic("x"));
