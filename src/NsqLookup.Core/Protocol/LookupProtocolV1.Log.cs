@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace NsqLookup.Protocol;
 
 /// <summary>The anchor's TCP log lines (spec §5.4), worded identically so operators' greps keep working.</summary>
-public sealed partial class LookupProtocolV1
+internal sealed partial class LookupProtocolV1
 {
     private static partial class Log
     {
