@@ -11,7 +11,7 @@ namespace NsqLookup.Metrics;
 /// command names, error codes, route templates, status codes. The exporter turns the dotted names into
 /// Prometheus ones (<c>nsqlookupd.commands</c> → <c>nsqlookupd_commands_total</c>; see the README).
 /// </summary>
-public sealed class NsqLookupMetrics : IDisposable
+internal sealed class NsqLookupMetrics : IDisposable
 {
     public const string MeterName = "NsqLookup";
 

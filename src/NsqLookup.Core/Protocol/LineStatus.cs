@@ -1,7 +1,7 @@
 namespace NsqLookup.Protocol;
 
 /// <summary>What <see cref="LookupCommandReader.TryReadLine"/> found.</summary>
-public enum LineStatus
+internal enum LineStatus
 {
     /// <summary>No LF yet and still under the limit: wait for more bytes; nothing was consumed.</summary>
     Incomplete,

@@ -57,8 +57,7 @@ internal sealed partial class LookupProtocolV1
             return Reply.Fail(ProtocolError.MissingFields);
         }
 
-        // remote_address from the body is ignored: PeerInfo reports the connection's own address.
-        var peer = new PeerInfo(client.Id, body);
+        var peer = body.ToPeer(client.Id);
         _db.Touch(peer);
         Log.Identify(_logger, client.Id, peer.BroadcastAddress, peer.TcpPort, peer.HttpPort, peer.Version);
         client.Peer = peer;

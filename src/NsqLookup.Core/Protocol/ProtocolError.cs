@@ -8,7 +8,7 @@ namespace NsqLookup.Protocol;
 /// receives, <c>&lt;CODE&gt; &lt;description&gt;</c>. Payloads are bytes because names are echoed raw, invalid UTF-8
 /// included (spec §2.3, T126). In nsqlookupd every error is fatal, so there is no non-fatal flavour.
 /// </summary>
-public sealed class ProtocolError
+internal sealed class ProtocolError
 {
     private ProtocolError(byte[] payload, string? detail = null)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using NsqLookup.Protocol;
 
 namespace NsqLookup.Registry;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
@@ -48,7 +49,7 @@ public sealed class LookupCacheTests
     public void Stored_answers_stay_within_the_byte_budget()
     {
         var db = new RegistrationDB(new FakeTimeProvider(), TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(45)) { LookupCacheLimit = 100 };
-        var p = new PeerInfo("10.0.0.1:1000", new IdentifyBody { BroadcastAddress = "b", Hostname = "h", Version = "1" });
+        var p = new IdentifyBody { BroadcastAddress = "b", Hostname = "h", Version = "1" }.ToPeer("10.0.0.1:1000");
         db.Touch(p);
         db.AddProducer(Registration.Client, p);
         foreach (var t in new[] { "a", "b", "c" })

@@ -1,4 +1,3 @@
-using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
