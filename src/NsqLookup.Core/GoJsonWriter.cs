@@ -4,7 +4,7 @@ using System.Text;
 namespace NsqLookup;
 
 /// <summary>
-/// Writes JSON exactly as Go's encoding/json (1.19, the anchor's toolchain) does: no whitespace, plain integers,
+/// Writes JSON exactly as Go's encoding/json (1.19, the Go original's toolchain) does: no whitespace, plain integers,
 /// and Go's string escaping — <c>&lt; &gt; &amp;</c> as <c>\u003c \u003e \u0026</c>, U+2028/U+2029 escaped,
 /// <c>\n \r \t</c>, other control characters as <c>\u00XX</c> (so <c>\b</c> is <c>\u0008</c>), lowercase hex,
 /// every other character as raw UTF-8, and an unpaired surrogate as <c>\ufffd</c>.

@@ -127,8 +127,8 @@ internal sealed class LookupCommandReader
     }
 
     /// <summary>
-    /// Splits a line like the anchor's <c>strings.Split(strings.TrimSpace(line), " ")</c>: returns the total number
-    /// of tokens (at least 1; a blank line is one empty token) and fills as many ranges into
+    /// Splits a line like the Go original's <c>strings.Split(strings.TrimSpace(line), " ")</c>: returns the total
+    /// number of tokens (at least 1; a blank line is one empty token) and fills as many ranges into
     /// <paramref name="tokens"/> as fit. Ranges index into <paramref name="line"/>.
     /// </summary>
     public static int Tokenize(ReadOnlySpan<byte> line, Span<Range> tokens)

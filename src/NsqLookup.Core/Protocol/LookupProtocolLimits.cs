@@ -1,6 +1,6 @@
 namespace NsqLookup.Protocol;
 
-/// <summary>Input bounds the anchor lacks (spec §8 items 1–2, deviation: safer). The host fills these from
+/// <summary>Input bounds the Go original lacks (spec §8 items 1–2, deviation: safer). The host fills these from
 /// <c>NsqLookupOptions.MaxCommandLineLength</c> / <c>MaxIdentifyBodySize</c>.</summary>
 internal sealed record LookupProtocolLimits
 {

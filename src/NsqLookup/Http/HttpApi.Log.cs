@@ -1,6 +1,6 @@
 namespace NsqLookup.Http;
 
-/// <summary>The HTTP API's log lines, worded as the anchor's (spec §5.4).</summary>
+/// <summary>The HTTP API's log lines, worded as the Go original's (spec §5.4).</summary>
 internal sealed partial class HttpApi
 {
     [LoggerMessage(LogLevel.Information, "{Status} {Method} {RequestUri} ({RemoteAddress}) {Elapsed}")]

@@ -188,7 +188,8 @@ internal sealed partial class HttpApi
         });
     }
 
-    /// <summary>The anchor's <c>PeerInfo</c> struct fields, in struct order (spec §4.5), encoded once per peer.</summary>
+    /// <summary>The Go original's <c>PeerInfo</c> struct fields, in struct order (spec §4.5), encoded once per
+    /// peer.</summary>
     private static void WriteProducerFields(GoJsonWriter json, PeerInfo peer) => json.WriteRaw(peer.ProducerFieldsJson);
 
     /// <summary>A string array that is never <c>null</c>, even when empty.</summary>
