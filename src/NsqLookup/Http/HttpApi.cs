@@ -219,24 +219,6 @@ internal sealed partial class HttpApi
         }
     }
 
-    private void LogRequest(HttpContext context, int status, string method, string rawTarget, RequestTarget target, long start)
-    {
-        if (!_logger.IsEnabled(LogLevel.Information))
-        {
-            return;
-        }
-
-        var elapsed = GoDuration.Format(_time.GetElapsedTime(start));
-
-        // Go logs req.URL.RequestURI(): the origin-form target as sent (path and query, never scheme or host).
-        var requestUri = rawTarget.StartsWith('/') ? rawTarget : target.Path + (target.HasQuery ? "?" + target.RawQuery : "");
-        var connection = context.Connection;
-        var remote = connection.RemoteIpAddress is { } ip
-            ? GoAddress.Format(new System.Net.IPEndPoint(ip, connection.RemotePort))
-            : "";
-        LogAccess(status, method, requestUri, remote, elapsed);
-    }
-
     /// <summary>What every route that takes a topic checks first, in the Go original's order: the query parses
     /// (else <c>INVALID_REQUEST</c>), then <c>topic</c> is present (else <c>MISSING_ARG_TOPIC</c>). Null when both hold.</summary>
     private static ApiResult? TopicArg(RequestTarget target, out QueryParameters query, out string topic)
