@@ -1,3 +1,4 @@
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Benchmarks;
@@ -10,14 +11,14 @@ internal static class RegistryFixture
 
     public static string Topic(int t) => $"bench-t{t:D5}";
 
-    public static PeerInfo Peer(int i) => new($"127.0.0.1:{20000 + i}", new IdentifyBody
+    public static PeerInfo Peer(int i) => new IdentifyBody
     {
         BroadcastAddress = $"nsqd-{i:D4}.bench",
         Hostname = $"nsqd-{i:D4}.bench",
         TcpPort = 4150,
         HttpPort = 4151,
         Version = "1.3.0",
-    });
+    }.ToPeer($"127.0.0.1:{20000 + i}");
 
     public static RegistrationDB Create(int producers, int topics, out PeerInfo[] peers)
     {

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 
 namespace NsqLookup;
 
-/// <summary>A listener could not be set up; Program turns it into the anchor's FATAL line and exit 1.</summary>
+/// <summary>A listener could not be set up; Program turns it into the Go original's FATAL line and exit 1.</summary>
 public sealed class ListenFailedException : Exception
 {
     public ListenFailedException(string address, string detail, Exception? inner = null)

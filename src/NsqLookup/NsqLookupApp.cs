@@ -33,10 +33,10 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         _options = options;
     }
 
-    public RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
+    internal RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
 
     /// <summary>What IDENTIFY answers (valid after <see cref="StartAsync"/>).</summary>
-    public ServerIdentity Identity => _app.Services.GetRequiredService<TcpServer>().Identity
+    internal ServerIdentity Identity => _app.Services.GetRequiredService<TcpServer>().Identity
         ?? throw new InvalidOperationException("not started");
 
     /// <summary>The bound TCP endpoint (valid after <see cref="StartAsync"/>).</summary>

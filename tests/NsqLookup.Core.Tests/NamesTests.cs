@@ -1,5 +1,4 @@
 using System.Text;
-using NsqLookup.Protocol;
 
 namespace NsqLookup.Core.Tests;
 

@@ -1,5 +1,3 @@
-using NsqLookup.Protocol;
-
 namespace NsqLookup.Core.Tests;
 
 public sealed class SmokeTests

@@ -5,13 +5,13 @@ using NsqLookup.Registry;
 namespace NsqLookup.Metrics;
 
 /// <summary>
-/// The daemon's instruments on one <see cref="Meter"/> named <c>NsqLookup</c> (the anchor has none; operators got
+/// The daemon's instruments on one <see cref="Meter"/> named <c>NsqLookup</c> (the Go original has none; operators got
 /// only <c>/debug</c> and logs). Counters are bumped where things happen; the directory's sizes are observable
 /// gauges read from <see cref="RegistrationDB.Counts"/> at scrape time. Every label has a fixed set of values:
 /// command names, error codes, route templates, status codes. The exporter turns the dotted names into
 /// Prometheus ones (<c>nsqlookupd.commands</c> → <c>nsqlookupd_commands_total</c>; see the README).
 /// </summary>
-public sealed class NsqLookupMetrics : IDisposable
+internal sealed class NsqLookupMetrics : IDisposable
 {
     public const string MeterName = "NsqLookup";
 

@@ -5,7 +5,7 @@ namespace NsqLookup.Protocol;
 /// <summary>
 /// Per-connection state (nsqlookupd/client_v1.go): who the peer is and, once identified, what it told us.
 /// </summary>
-public sealed class ClientV1
+internal sealed class ClientV1
 {
     /// <param name="id">The remote endpoint as Go prints it (<c>127.0.0.1:5555</c>, <c>[::1]:5555</c>); the host formats it.</param>
     public ClientV1(string id)

@@ -5,9 +5,9 @@ namespace NsqLookup.Protocol;
 
 /// <summary>
 /// One response frame (internal/protocol/protocol.go <c>SendResponse</c>): 4-byte big-endian size, then the payload;
-/// no frame-type word. Written as one contiguous block, so it leaves in one send (the anchor uses two writes).
+/// no frame-type word. Written as one contiguous block, so it leaves in one send (the Go original uses two writes).
 /// </summary>
-public static class FrameWriter
+internal static class FrameWriter
 {
     public static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> payload)
     {

@@ -9,7 +9,7 @@ namespace NsqLookup.Protocol;
 /// The corners of Go's encoding/json string handling that System.Text.Json does differently: invalid UTF-8 becomes
 /// one U+FFFD per bad byte, lone surrogate escapes become U+FFFD, and output escaping follows Go's HTML-safe rules.
 /// </summary>
-public static class GoJsonText
+internal static class GoJsonText
 {
 
     /// <summary>Replaces every byte that does not start a valid UTF-8 sequence with U+FFFD, one per byte, as Go's

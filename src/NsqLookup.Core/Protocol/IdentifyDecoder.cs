@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using NsqLookup.Registry;
 
 namespace NsqLookup.Protocol;
 
@@ -12,7 +11,7 @@ namespace NsqLookup.Protocol;
 /// leaves a field empty; strict types with 64-bit integers; invalid UTF-8 becomes U+FFFD per byte; last duplicate
 /// wins. Built on <see cref="Utf8JsonReader"/>, so no reflection.
 /// </summary>
-public static class IdentifyDecoder
+internal static class IdentifyDecoder
 {
     /// <summary>Go's <c>maxNestingDepth</c> in encoding/json's scanner.</summary>
     private const int MaxDepth = 10000;

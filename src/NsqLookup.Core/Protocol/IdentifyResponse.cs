@@ -6,7 +6,7 @@ namespace NsqLookup.Protocol;
 /// IDENTIFY's success payload (spec §2.6 step 7): exactly five keys in Go's sorted-map order, ports as numbers.
 /// nsqd later calls <c>http://&lt;broadcast_address&gt;:&lt;http_port&gt;/channels</c> with these values.
 /// </summary>
-public static class IdentifyResponse
+internal static class IdentifyResponse
 {
     public static byte[] Build(ServerIdentity identity)
     {

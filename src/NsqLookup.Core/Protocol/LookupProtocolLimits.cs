@@ -1,8 +1,8 @@
 namespace NsqLookup.Protocol;
 
-/// <summary>Input bounds the anchor lacks (spec §8 items 1–2, deviation: safer). The host fills these from
+/// <summary>Input bounds the Go original lacks (spec §8 items 1–2, deviation: safer). The host fills these from
 /// <c>NsqLookupOptions.MaxCommandLineLength</c> / <c>MaxIdentifyBodySize</c>.</summary>
-public sealed record LookupProtocolLimits
+internal sealed record LookupProtocolLimits
 {
     /// <summary>Longest command line accepted, LF included.</summary>
     public int MaxCommandLineLength { get; init; } = 4096;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace NsqLookup.Protocol;
 
 /// <summary>Levels of the protocol's chattier log lines. The host fills these from <c>NsqLookupOptions.QuietPings</c>.</summary>
-public sealed record LookupProtocolLogging
+internal sealed record LookupProtocolLogging
 {
     /// <summary>
     /// Level of <c>CLIENT(peer): pinged (last ping …)</c>: INFO like the original, or DEBUG with <c>--quiet-pings</c>

@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 
 namespace NsqLookup.Protocol;
 
-/// <summary>The anchor's TCP log lines (spec §5.4), worded identically so operators' greps keep working.</summary>
-public sealed partial class LookupProtocolV1
+/// <summary>The Go original's TCP log lines (spec §5.4), worded identically so operators' greps keep
+/// working.</summary>
+internal sealed partial class LookupProtocolV1
 {
     private static partial class Log
     {
@@ -35,7 +36,7 @@ public sealed partial class LookupProtocolV1
         [LoggerMessage(9, LogLevel.Error, "client({Peer}) - {Error}")]
         public static partial void ClientError(ILogger logger, string peer, string error);
 
-        // The anchor logs a normal close as ERROR "client(..) - EOF"; spec §8 item 8 lets us say it at INFO.
+        // The Go original logs a normal close as ERROR "client(..) - EOF"; spec §8 item 8 lets us say it at INFO.
         [LoggerMessage(10, LogLevel.Information, "client({Peer}) - {Error}")]
         public static partial void ClientClosed(ILogger logger, string peer, string error);
     }

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using NsqLookup.Metrics;
 using NsqLookup.Registry;
@@ -9,16 +7,13 @@ namespace NsqLookup.Protocol;
 
 /// <summary>
 /// The V1 lookup protocol spoken by nsqd (nsqlookupd/lookup_protocol_v1.go), run after the host has consumed the
-/// <c>"  V1"</c> magic. One command at a time: read a line (and IDENTIFY's body), act on the registry, write one
-/// frame, flush, repeat. Every error is fatal: the error frame is sent and the loop ends. Whatever ends the loop,
-/// the connection's registrations are removed (spec §2.9).
+/// <c>"  V1"</c> magic. This file is the Go original's <c>IOLoop</c>: one whole command at a time from the pure
+/// <see cref="LookupCommandReader"/>, executed (<c>LookupProtocolV1.Exec.cs</c>, the original's <c>Exec</c>), one
+/// frame written and flushed, repeat. Every error is fatal: the error frame is sent and the loop ends. Whatever
+/// ends the loop, the connection's registrations are removed (spec §2.9).
 /// </summary>
-public sealed partial class LookupProtocolV1
+internal sealed partial class LookupProtocolV1
 {
-    private const string Register = "REGISTER";
-    private const string Unregister = "UNREGISTER";
-    private static readonly byte[] OkPayload = "OK"u8.ToArray();
-
     private readonly RegistrationDB _db;
     private readonly ServerIdentity _identity;
     private readonly ILogger _logger;
@@ -55,7 +50,7 @@ public sealed partial class LookupProtocolV1
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(client);
 
-        var line = new byte[_limits.MaxCommandLineLength];
+        var reader = new LookupCommandReader(_limits);
         string? exitError = null;
         var cleanClose = false;
         try
@@ -64,18 +59,21 @@ public sealed partial class LookupProtocolV1
             {
                 var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var buffer = result.Buffer;
-                var status = LookupCommandReader.TryReadLine(ref buffer, _limits.MaxCommandLineLength, out var lineBytes);
-                if (status == LineStatus.Incomplete)
+
+                // A read cut short by CancelPendingRead is the host stopping, never the end of the client's input.
+                var ended = result.IsCompleted && !result.IsCanceled;
+                var status = reader.TryRead(ref buffer, ended, client.IsIdentified, out var command, out var error);
+                if (status == ReadStatus.Incomplete)
                 {
-                    input.AdvanceTo(buffer.Start, buffer.End);
+                    input.AdvanceTo(buffer.Start, result.Buffer.End);
                     if (result.IsCanceled)
                     {
                         break;
                     }
 
-                    if (result.IsCompleted)
+                    if (ended)
                     {
-                        // A partial last line is dropped without an answer, as the anchor does (T14).
+                        // A partial last line is dropped without an answer, as the Go original does (T14).
                         exitError = "EOF";
                         cleanClose = true;
                         break;
@@ -84,28 +82,15 @@ public sealed partial class LookupProtocolV1
                     continue;
                 }
 
-                Reply reply;
-                if (status == LineStatus.TooLong)
-                {
-                    input.AdvanceTo(buffer.Start, buffer.End);
-                    reply = Reply.Fail(ProtocolError.CommandLineTooLong);
-                }
-                else
-                {
-                    var length = (int)lineBytes.Length;
-                    lineBytes.CopyTo(line);
-                    input.AdvanceTo(buffer.Start);
-                    reply = Dispatch(client, line.AsSpan(0, length), out var identify);
-                    if (identify)
-                    {
-                        reply = await IdentifyAsync(client, input, cancellationToken).ConfigureAwait(false);
-                    }
-                }
+                Count(command.Verb);
+                var reply = status == ReadStatus.Command ? Exec(client, command) : Reply.Fail(error!);
 
-                if (reply.Error is { } error)
+                // Only now: the command's line and body point into this buffer.
+                input.AdvanceTo(buffer.Start);
+                if (reply.Error is { } fatal)
                 {
-                    await SendErrorAsync(output, client, error, cancellationToken).ConfigureAwait(false);
-                    exitError = error.ToString();
+                    await SendErrorAsync(output, client, fatal, cancellationToken).ConfigureAwait(false);
+                    exitError = fatal.ToString();
                     break;
                 }
 
@@ -144,230 +129,26 @@ public sealed partial class LookupProtocolV1
         }
     }
 
-    private Reply Dispatch(ClientV1 client, ReadOnlySpan<byte> line, out bool identify)
+    /// <summary>Counts a command once it is whole, or once its IDENTIFY framing failed; not an unknown verb.</summary>
+    private void Count(LookupVerb verb)
     {
-        identify = false;
-        Span<Range> tokens = stackalloc Range[3];
-        var count = LookupCommandReader.Tokenize(line, tokens);
-        var name = line[tokens[0]];
-        if (name.SequenceEqual("PING"u8))
+        if (_metrics is null)
         {
-            _metrics?.Command("PING");
-            return Ping(client);
+            return;
         }
 
-        if (name.SequenceEqual("IDENTIFY"u8))
+        var name = verb switch
         {
-            _metrics?.Command("IDENTIFY");
-            // Checked before the body is read: the body of a second IDENTIFY is never consumed.
-            if (client.IsIdentified)
-            {
-                return Reply.Fail(ProtocolError.CannotIdentifyAgain);
-            }
-
-            identify = true;
-            return default;
-        }
-
-        if (name.SequenceEqual("REGISTER"u8))
+            LookupVerb.Ping => "PING",
+            LookupVerb.Identify => "IDENTIFY",
+            LookupVerb.Register => Register,
+            LookupVerb.Unregister => Unregister,
+            _ => null,
+        };
+        if (name is not null)
         {
-            _metrics?.Command(Register);
-            return RegisterCommand(client, line, tokens, count);
+            _metrics.Command(name);
         }
-
-        if (name.SequenceEqual("UNREGISTER"u8))
-        {
-            _metrics?.Command(Unregister);
-            return UnregisterCommand(client, line, tokens, count);
-        }
-
-        return Reply.Fail(ProtocolError.InvalidCommand(name));
-    }
-
-    private Reply Ping(ClientV1 client)
-    {
-        if (client.Peer is { } peer)
-        {
-            var sinceLast = _db.Touch(peer);
-            if (_logger.IsEnabled(_pingLevel))
-            {
-                Log.Pinged(_logger, _pingLevel, client.Id, GoDuration.Format(sinceLast));
-            }
-        }
-
-        return Reply.Ok(OkPayload);
-    }
-
-    private async ValueTask<Reply> IdentifyAsync(ClientV1 client, PipeReader input, CancellationToken cancellationToken)
-    {
-        var result = await input.ReadAtLeastAsync(LookupCommandReader.BodySizeLength, cancellationToken).ConfigureAwait(false);
-        var buffer = result.Buffer;
-        if (!LookupCommandReader.TryReadBodySize(ref buffer, out var size))
-        {
-            input.AdvanceTo(buffer.End);
-            ThrowIfCanceled(result);
-            return Reply.Fail(ProtocolError.FailedToReadBodySize(ShortReadCause(buffer.Length)));
-        }
-
-        input.AdvanceTo(buffer.Start);
-
-        // deviation: safer (spec §2.6 step 3): validate before allocating or waiting for any body byte.
-        if (size < 0)
-        {
-            return Reply.Fail(ProtocolError.InvalidBodySize(size));
-        }
-
-        if (size > _limits.MaxIdentifyBodySize)
-        {
-            return Reply.Fail(ProtocolError.BodyTooBig(size, _limits.MaxIdentifyBodySize));
-        }
-
-        var body = Array.Empty<byte>();
-        if (size > 0)
-        {
-            result = await ReadAsBytesArriveAsync(input, size, cancellationToken).ConfigureAwait(false);
-            buffer = result.Buffer;
-            if (buffer.Length < size)
-            {
-                input.AdvanceTo(buffer.End);
-                ThrowIfCanceled(result);
-                return Reply.Fail(ProtocolError.FailedToReadBody(ShortReadCause(buffer.Length)));
-            }
-
-            body = new byte[size];
-            buffer.Slice(0, size).CopyTo(body);
-            input.AdvanceTo(buffer.GetPosition(size));
-        }
-
-        return CompleteIdentify(client, body);
-    }
-
-    private Reply CompleteIdentify(ClientV1 client, byte[] json)
-    {
-        var body = IdentifyDecoder.Decode(json, out var cause);
-        if (body is null)
-        {
-            return Reply.Fail(ProtocolError.FailedToDecodeBody(cause));
-        }
-
-        if (!body.HasRequiredFields)
-        {
-            return Reply.Fail(ProtocolError.MissingFields);
-        }
-
-        // remote_address from the body is ignored: PeerInfo reports the connection's own address.
-        var peer = new PeerInfo(client.Id, body);
-        _db.Touch(peer);
-        Log.Identify(_logger, client.Id, peer.BroadcastAddress, peer.TcpPort, peer.HttpPort, peer.Version);
-        client.Peer = peer;
-        if (_db.AddProducer(Registration.Client, peer))
-        {
-            Log.Register(_logger, client.Id, Registration.ClientCategory, "", "");
-        }
-
-        return Reply.Ok(IdentifyResponse.Build(_identity));
-    }
-
-    private Reply RegisterCommand(ClientV1 client, ReadOnlySpan<byte> line, ReadOnlySpan<Range> tokens, int count)
-    {
-        if (client.Peer is not { } peer)
-        {
-            return Reply.Fail(ProtocolError.MustIdentify);
-        }
-
-        if (!TryGetTopicChannel(Register, line, tokens, count, out var topic, out var channel, out var error))
-        {
-            return Reply.Fail(error);
-        }
-
-        if (channel is not null && _db.AddProducer(Registration.Channel(topic, channel), peer))
-        {
-            Log.Register(_logger, client.Id, Registration.ChannelCategory, topic, channel);
-        }
-
-        // A channel registration implies its topic.
-        if (_db.AddProducer(Registration.Topic(topic), peer))
-        {
-            Log.Register(_logger, client.Id, Registration.TopicCategory, topic, "");
-        }
-
-        return Reply.Ok(OkPayload);
-    }
-
-    private Reply UnregisterCommand(ClientV1 client, ReadOnlySpan<byte> line, ReadOnlySpan<Range> tokens, int count)
-    {
-        if (!client.IsIdentified)
-        {
-            return Reply.Fail(ProtocolError.MustIdentify);
-        }
-
-        if (!TryGetTopicChannel(Unregister, line, tokens, count, out var topic, out var channel, out var error))
-        {
-            return Reply.Fail(error);
-        }
-
-        if (channel is not null)
-        {
-            if (_db.UnregisterChannel(topic, channel, client.Id))
-            {
-                Log.Unregister(_logger, client.Id, Registration.ChannelCategory, topic, channel);
-            }
-
-            return Reply.Ok(OkPayload);
-        }
-
-        var removed = _db.UnregisterTopic(topic, client.Id);
-        foreach (var r in removed.RemovedChannels)
-        {
-            // nsqd removes channels before their topic, so the anchor flags this as unusual.
-            Log.UnexpectedUnregister(_logger, client.Id, Registration.ChannelCategory, topic, r.SubKey);
-        }
-
-        if (removed.RemovedTopic)
-        {
-            Log.Unregister(_logger, client.Id, Registration.TopicCategory, topic, "");
-        }
-
-        return Reply.Ok(OkPayload);
-    }
-
-    /// <summary>The anchor's <c>getTopicChan</c>: a topic is required; an empty channel token means "no channel".</summary>
-    private static bool TryGetTopicChannel(
-        string command,
-        ReadOnlySpan<byte> line,
-        ReadOnlySpan<Range> tokens,
-        int count,
-        out string topic,
-        out string? channel,
-        out ProtocolError error)
-    {
-        topic = "";
-        channel = null;
-        error = ProtocolError.MustIdentify;
-        if (count < 2)
-        {
-            error = ProtocolError.InsufficientParams(command);
-            return false;
-        }
-
-        var topicBytes = line[tokens[1]];
-        var channelBytes = count >= 3 ? line[tokens[2]] : default;
-        if (!Names.IsValid(topicBytes))
-        {
-            error = ProtocolError.BadTopic(command, topicBytes);
-            return false;
-        }
-
-        if (!channelBytes.IsEmpty && !Names.IsValid(channelBytes))
-        {
-            error = ProtocolError.BadChannel(command, channelBytes);
-            return false;
-        }
-
-        // Valid names are ASCII, so this decoding is lossless.
-        topic = Encoding.ASCII.GetString(topicBytes);
-        channel = channelBytes.IsEmpty ? null : Encoding.ASCII.GetString(channelBytes);
-        return true;
     }
 
     private async ValueTask SendErrorAsync(PipeWriter output, ClientV1 client, ProtocolError error, CancellationToken cancellationToken)
@@ -408,41 +189,5 @@ public sealed partial class LookupProtocolV1
         {
             Log.Unregister(_logger, client.Id, r.Category, r.Key, r.SubKey);
         }
-    }
-
-    /// <summary>
-    /// Like <see cref="PipeReader.ReadAtLeastAsync"/>, but without asking the pipe for <paramref name="size"/> bytes up
-    /// front (a stream-backed pipe allocates that at once): memory grows only as body bytes actually arrive.
-    /// </summary>
-    private static async ValueTask<ReadResult> ReadAsBytesArriveAsync(PipeReader input, int size, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (result.Buffer.Length >= size || result.IsCompleted || result.IsCanceled)
-            {
-                return result;
-            }
-
-            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
-    }
-
-    /// <summary>A read cut short by <see cref="PipeReader.CancelPendingRead"/> is the host stopping, not a short body.</summary>
-    private static void ThrowIfCanceled(ReadResult result)
-    {
-        if (result.IsCanceled)
-        {
-            throw new OperationCanceledException("the read was canceled by the host");
-        }
-    }
-
-    private static string ShortReadCause(long received) => received == 0 ? "EOF" : "unexpected EOF";
-
-    private readonly record struct Reply(ReadOnlyMemory<byte> Payload, ProtocolError? Error)
-    {
-        public static Reply Ok(byte[] payload) => new(payload, null);
-
-        public static Reply Fail(ProtocolError error) => new(default, error);
     }
 }

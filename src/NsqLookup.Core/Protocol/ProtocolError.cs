@@ -8,7 +8,7 @@ namespace NsqLookup.Protocol;
 /// receives, <c>&lt;CODE&gt; &lt;description&gt;</c>. Payloads are bytes because names are echoed raw, invalid UTF-8
 /// included (spec §2.3, T126). In nsqlookupd every error is fatal, so there is no non-fatal flavour.
 /// </summary>
-public sealed class ProtocolError
+internal sealed class ProtocolError
 {
     private ProtocolError(byte[] payload, string? detail = null)
     {
@@ -25,7 +25,7 @@ public sealed class ProtocolError
     /// few, since every payload starts with a constant.</summary>
     public string Code { get; }
 
-    /// <summary>The underlying cause (the anchor's parent error), only for the log line; never sent.</summary>
+    /// <summary>The underlying cause (the Go original's parent error), only for the log line; never sent.</summary>
     public string? Detail { get; }
 
     public static ProtocolError BadProtocol { get; } = new("E_BAD_PROTOCOL"u8.ToArray());
@@ -36,7 +36,7 @@ public sealed class ProtocolError
 
     public static ProtocolError MustIdentify { get; } = new("E_INVALID client must IDENTIFY"u8.ToArray());
 
-    /// <summary>deviation: safer (spec §8 item 2): the anchor reads lines of any length.</summary>
+    /// <summary>deviation: safer (spec §8 item 2): the Go original reads lines of any length.</summary>
     public static ProtocolError CommandLineTooLong { get; } = new("E_INVALID command line too long"u8.ToArray());
 
     public static ProtocolError InvalidCommand(ReadOnlySpan<byte> name) => new(Concat("E_INVALID invalid command "u8, name));
@@ -50,7 +50,7 @@ public sealed class ProtocolError
     public static ProtocolError FailedToDecodeBody(string? detail = null) =>
         new("E_BAD_BODY IDENTIFY failed to decode JSON body"u8.ToArray(), detail);
 
-    /// <summary>deviation: safer (spec §2.6 step 3): the anchor panics on a negative size.</summary>
+    /// <summary>deviation: safer (spec §2.6 step 3): the Go original panics on a negative size.</summary>
     public static ProtocolError InvalidBodySize(int size) =>
         new(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"E_BAD_BODY IDENTIFY invalid body size {size}")));
 

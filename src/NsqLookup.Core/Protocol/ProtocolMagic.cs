@@ -7,7 +7,7 @@ namespace NsqLookup.Protocol;
 /// The 4 bytes that open every TCP connection (nsqlookupd/tcp.go <c>Handle</c>): <c>"  V1"</c> selects
 /// <see cref="LookupProtocolV1"/>; anything else is answered with <see cref="ProtocolError.BadProtocol"/>.
 /// </summary>
-public static class ProtocolMagic
+internal static class ProtocolMagic
 {
     public const int Length = 4;
 

@@ -3,9 +3,10 @@ namespace NsqLookup.Protocol;
 /// <summary>
 /// What this lookupd tells nsqd in the IDENTIFY response. Built once, after both listeners are bound, so the ports
 /// are the ones actually bound (<c>:0</c> reports the OS-chosen port); the TCP accept loop starts only after that,
-/// so no client can ever see a port that is not yet known.
+/// so no client can ever see a port that is not yet known. Public (unlike the rest of Protocol) because the
+/// daemon's public <c>NsqLookupApp.Identity</c> hands it out.
 /// </summary>
-public sealed class ServerIdentity
+internal sealed class ServerIdentity
 {
     public const string Version = "1.3.0";
 

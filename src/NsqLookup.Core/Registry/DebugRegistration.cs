@@ -1,4 +1,4 @@
 namespace NsqLookup.Registry;
 
 /// <summary>One <c>/debug</c> member: <c>category:key:subkey</c> and its entries.</summary>
-public sealed record DebugRegistration(string Name, IReadOnlyList<DebugEntry> Entries);
+internal sealed record DebugRegistration(string Name, IReadOnlyList<DebugEntry> Entries);

@@ -4,7 +4,7 @@ namespace NsqLookup.Registry;
 /// is the answer's version: handed back to <see cref="RegistrationDB.Lookup"/>, it comes back (the same instance)
 /// for as long as the answer is still this one. Null for an answer that leaves out an inactive producer, which a
 /// PING brings back without touching the topic.</summary>
-public sealed record LookupResult(IReadOnlyList<string> Channels, IReadOnlyList<PeerInfo> Producers)
+internal sealed record LookupResult(IReadOnlyList<string> Channels, IReadOnlyList<PeerInfo> Producers)
 {
     public LookupStamp? Stamp { get; init; }
 }

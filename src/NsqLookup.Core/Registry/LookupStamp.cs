@@ -6,7 +6,7 @@ namespace NsqLookup.Registry;
 /// or a hidden tombstone expire). Opaque to callers, who hand it back to ask whether the answer is still current;
 /// read under the DB lock.
 /// </summary>
-public sealed class LookupStamp
+internal sealed class LookupStamp
 {
     private readonly PeerState[] _listed;
 

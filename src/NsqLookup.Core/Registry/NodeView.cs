@@ -4,4 +4,4 @@ namespace NsqLookup.Registry;
 /// when not zero, stands for the row's content: another view with the same version has the same peer, topics and
 /// tombstones (versions are unique across peers), so a caller may cache what it encodes from one under it. Zero
 /// for a row with a tombstone (whose flags also change with time).</summary>
-public sealed record NodeView(PeerInfo Peer, IReadOnlyList<string> Topics, IReadOnlyList<bool> Tombstones, long Version = 0);
+internal sealed record NodeView(PeerInfo Peer, IReadOnlyList<string> Topics, IReadOnlyList<bool> Tombstones, long Version = 0);

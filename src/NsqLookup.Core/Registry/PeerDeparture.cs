@@ -5,7 +5,7 @@ namespace NsqLookup.Registry;
 /// <see cref="RegistrationDB.ReleasePeer"/> (its entries removed). <see cref="Released"/> completes with the
 /// registrations it was removed from.
 /// </summary>
-public sealed class PeerDeparture
+internal sealed class PeerDeparture
 {
     internal PeerDeparture(PeerState state, bool inClientKey)
     {

@@ -5,19 +5,28 @@ namespace NsqLookup.Registry;
 /// One instance per connection, shared by every entry of that connection, so a PING refreshes them all.
 /// Identity fields never change after IDENTIFY; the last-update time is owned by <see cref="RegistrationDB"/>.
 /// </summary>
-public sealed class PeerInfo
+internal sealed class PeerInfo
 {
-    public PeerInfo(string id, IdentifyBody body)
+    /// <summary>Built by the protocol from a decoded IDENTIFY (<c>Protocol.IdentifyBody.ToPeer</c>): the registry
+    /// knows nothing of the wire form.</summary>
+    public PeerInfo(
+        string id,
+        string broadcastAddress,
+        string hostname,
+        long tcpPort,
+        long httpPort,
+        string version,
+        string topologyZone = "",
+        string topologyRegion = "")
     {
-        ArgumentNullException.ThrowIfNull(body);
         Id = id;
-        Hostname = body.Hostname;
-        BroadcastAddress = body.BroadcastAddress;
-        TcpPort = body.TcpPort;
-        HttpPort = body.HttpPort;
-        Version = body.Version;
-        TopologyZone = body.TopologyZone;
-        TopologyRegion = body.TopologyRegion;
+        BroadcastAddress = broadcastAddress;
+        Hostname = hostname;
+        TcpPort = tcpPort;
+        HttpPort = httpPort;
+        Version = version;
+        TopologyZone = topologyZone;
+        TopologyRegion = topologyRegion;
     }
 
     /// <summary>The remote <c>ip:port</c> as Go prints it; also reported as <c>remote_address</c>.</summary>

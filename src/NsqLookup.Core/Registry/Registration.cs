@@ -1,7 +1,7 @@
 namespace NsqLookup.Registry;
 
 /// <summary>One directory key: nsqlookupd/registration_db.go <c>Registration</c>.</summary>
-public readonly record struct Registration(string Category, string Key, string SubKey)
+internal readonly record struct Registration(string Category, string Key, string SubKey)
 {
     public const string ClientCategory = "client";
     public const string TopicCategory = "topic";

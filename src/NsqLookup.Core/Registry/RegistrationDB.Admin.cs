@@ -2,7 +2,7 @@ namespace NsqLookup.Registry;
 
 /// <summary>What the HTTP admin routes do to the directory (<c>/topic/create</c>, <c>/channel/create</c>,
 /// <c>/topic/delete</c>, <c>/channel/delete</c>; <c>/topic/tombstone</c> is in <c>RegistrationDB.Tombstones.cs</c>).</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>Creates the key if absent (HTTP create); never touches producers. True when it was created.</summary>
     public bool AddRegistration(Registration r)

@@ -4,7 +4,7 @@ namespace NsqLookup.Registry;
 
 /// <summary>What the TCP protocol does to the directory: IDENTIFY / PING (<see cref="Touch"/>), REGISTER and both
 /// forms of UNREGISTER. Each is one lock hold over the entry and key primitives.</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>Adds <paramref name="peer"/> to the key, creating the key if needed. True only for a new entry;
     /// an existing entry (and its tombstone) is left untouched.</summary>

@@ -2,7 +2,7 @@ namespace NsqLookup.Registry;
 
 /// <summary>Sizes for the metrics gauges: counters kept under the lock by the entry and key primitives, so reading
 /// them never scans.</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>The directory's sizes from one lock hold; O(1).</summary>
     public RegistryCounts Counts()

@@ -2,7 +2,7 @@ namespace NsqLookup.Registry;
 
 /// <summary>A connection's end in two steps: <see cref="DetachPeer"/> (O(1), on the caller's thread) and
 /// <see cref="ReleasePeer"/> (its entries, on the release worker of <c>RegistrationDB.ReleaseWorker.cs</c>).</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>
     /// Disconnect cleanup for a live connection: detaches the peer at once (O(1), see <see cref="DetachPeer"/>), so

@@ -2,7 +2,7 @@ namespace NsqLookup.Registry;
 
 /// <summary>The entry primitives: the only code that adds, removes or detaches entries, and with them the entry
 /// counters, the peer's slot, its cached <c>/nodes</c> row, the topic's version and the key's empty-since stamp.</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>A state (and slot) for a peer id that has none; registered under <see cref="PeerInfo.Id"/>.</summary>
     private PeerState NewPeer(PeerInfo peer)

@@ -7,7 +7,7 @@ namespace NsqLookup.Registry;
 /// after the departure it is on. The registrations a departing peer held are still reported, for the log lines,
 /// when the caller asked for them.
 /// </summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>Peers detached whose entries are not released yet (what exit leaves behind).</summary>
     internal int DetachedPeers

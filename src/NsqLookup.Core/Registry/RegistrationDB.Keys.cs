@@ -4,7 +4,7 @@ namespace NsqLookup.Registry;
 
 /// <summary>The key primitives: the only code that creates or deletes a key or a topic node, and with it the
 /// name lists, the channel-key count, the topic's version and the key's empty-since stamp.</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     private KeyNode? FindKey(Registration r)
     {

@@ -1,6 +1,6 @@
 namespace NsqLookup.Registry;
 
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>
     /// Opt-in cleanup of stale keys (upstream #1009, #1101; off by default): deletes every topic and channel key

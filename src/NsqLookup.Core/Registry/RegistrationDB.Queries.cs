@@ -1,7 +1,7 @@
 namespace NsqLookup.Registry;
 
 /// <summary>The read side: each query holds the lock only to copy its answer, or one bounded piece of it.</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>Every topic key, sorted (the Go original's order is random; sorting is allowed, §4.7). Lock-free: the
     /// answer is an immutable set that is replaced whenever a topic key comes or goes, so the instance is its own

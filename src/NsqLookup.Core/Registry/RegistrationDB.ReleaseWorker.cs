@@ -1,7 +1,7 @@
 namespace NsqLookup.Registry;
 
 /// <summary>The release worker started by <see cref="RemovePeerAsync"/>: one background thread at a time.</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>The release worker: releases departures in arrival order; lingers a second for more before it ends.</summary>
     private void DrainReleases()

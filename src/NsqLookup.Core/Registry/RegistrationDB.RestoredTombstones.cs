@@ -1,6 +1,6 @@
 namespace NsqLookup.Registry;
 
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>
     /// Startup with <c>--data-path</c>: brings back a tombstone set at wall-clock <paramref name="at"/> for the rest of

@@ -2,7 +2,7 @@ namespace NsqLookup.Registry;
 
 /// <summary>HTTP <c>/topic/tombstone</c> and the tombstone primitives: the only code that sets or forgets a
 /// tombstone stamp, and with it the peer's count of tombstoned entries.</summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     /// <summary>
     /// HTTP <c>/topic/tombstone</c>: tombstones (and restamps) the topic entries whose

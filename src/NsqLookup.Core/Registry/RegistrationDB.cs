@@ -18,7 +18,7 @@ namespace NsqLookup.Registry;
 /// </list>
 /// Unlike the Go original, <c>*</c> is never a wildcard here (spec §8 item 5): every name is literal.
 /// </summary>
-public sealed partial class RegistrationDB
+internal sealed partial class RegistrationDB
 {
     private static readonly ImmutableSortedSet<string> NoNames = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 

@@ -2,4 +2,4 @@ namespace NsqLookup.Registry;
 
 /// <summary>What a topic-form UNREGISTER removed: the channel entries (each logged as unexpected) and whether
 /// the topic entry existed.</summary>
-public sealed record TopicUnregistration(IReadOnlyList<Registration> RemovedChannels, bool RemovedTopic);
+internal sealed record TopicUnregistration(IReadOnlyList<Registration> RemovedChannels, bool RemovedTopic);

@@ -1,6 +1,6 @@
 namespace NsqLookup.Http;
 
-/// <summary>The error texts of the anchor's HTTP API (spec §4.2).</summary>
+/// <summary>The error texts of the Go original's HTTP API (spec §4.2).</summary>
 internal static class ApiErrors
 {
     public const string InvalidRequest = "INVALID_REQUEST";
@@ -13,7 +13,8 @@ internal static class ApiErrors
     public const string ChannelNotFound = "CHANNEL_NOT_FOUND";
     public const string NotFound = "NOT_FOUND";
     public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
-    /// <summary>Not the anchor's (it has no access control): an admin route refused by the admin access policy.</summary>
+    /// <summary>Not the Go original's (it has no access control): an admin route refused by the admin access
+    /// policy.</summary>
     public const string Forbidden = "FORBIDDEN";
     public const string InternalError = "INTERNAL_ERROR";
 }

@@ -1,8 +1,27 @@
 namespace NsqLookup.Http;
 
-/// <summary>The HTTP API's log lines, worded as the anchor's (spec §5.4).</summary>
+/// <summary>The HTTP API's log lines, worded as the Go original's (spec §5.4).</summary>
 internal sealed partial class HttpApi
 {
+    /// <summary>The access-log line of an answered request (internal/http_api's <c>Log</c> decorator).</summary>
+    private void LogRequest(HttpContext context, int status, string method, string rawTarget, RequestTarget target, long start)
+    {
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var elapsed = GoDuration.Format(_time.GetElapsedTime(start));
+
+        // Go logs req.URL.RequestURI(): the origin-form target as sent (path and query, never scheme or host).
+        var requestUri = rawTarget.StartsWith('/') ? rawTarget : target.Path + (target.HasQuery ? "?" + target.RawQuery : "");
+        var connection = context.Connection;
+        var remote = connection.RemoteIpAddress is { } ip
+            ? GoAddress.Format(new System.Net.IPEndPoint(ip, connection.RemotePort))
+            : "";
+        LogAccess(status, method, requestUri, remote, elapsed);
+    }
+
     [LoggerMessage(LogLevel.Information, "{Status} {Method} {RequestUri} ({RemoteAddress}) {Elapsed}")]
     private partial void LogAccess(int status, string method, string requestUri, string remoteAddress, string elapsed);
 

@@ -1,5 +1,4 @@
 using NsqLookup.Persistence;
-using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Http;

@@ -7,9 +7,9 @@ using NsqLookup.Security;
 namespace NsqLookup.Http;
 
 /// <summary>
-/// The HTTP API (nsqlookupd/http.go with internal/http_api): routes on the raw request target, answers in the
-/// anchor's "V1" format and writes the anchor's access-log line. The handlers live in the partial files
-/// <c>HttpApi.Queries.cs</c> (GET) and <c>HttpApi.Mutations.cs</c> (POST). Every request is counted and timed
+/// The HTTP API (nsqlookupd/http.go with internal/http_api): routes on the raw request target through the table in
+/// <c>HttpApi.Routes.cs</c>, answers in the Go original's "V1" format and writes its access-log line. The handlers
+/// live in the partial files <c>HttpApi.Queries.cs</c> (GET) and <c>HttpApi.Mutations.cs</c> (POST). Every request is counted and timed
 /// under its route template (<c>other</c> when no route matched exactly), after the response is written.
 /// </summary>
 internal sealed partial class HttpApi
@@ -133,7 +133,7 @@ internal sealed partial class HttpApi
     {
         var response = context.Response;
         var method = context.Request.Method;
-        var decision = Router.Resolve(method, target.Path);
+        var decision = Router.Default.Resolve(method, target.Path);
 
         // Handle, OPTIONS and 405 mean the path is exactly a route's: a bounded set of label values.
         var route = decision.Kind is RouteDecisionKind.Handle or RouteDecisionKind.Options or RouteDecisionKind.MethodNotAllowed
@@ -142,11 +142,14 @@ internal sealed partial class HttpApi
         ApiResult result;
         switch (decision.Kind)
         {
-            // Only a request that would reach an admin handler is checked: 404, 405, OPTIONS and the redirects
-            // stay exactly the anchor's (a redirect's target is checked when the client follows it).
-            case RouteDecisionKind.Handle when AdminRoutes.IsAdmin(decision.Route) && !_admin.IsAllowed(context):
+            // Only a request that would reach a handler is checked: 404, 405, OPTIONS and the redirects stay exactly
+            // the Go original's (a redirect's target is checked when the client follows it).
+            case RouteDecisionKind.Handle when decision.Row!.Access != RouteAccess.Read && !_admin.IsAllowed(context):
                 result = ApiResult.Fail(403, ApiErrors.Forbidden);
                 break;
+            case RouteDecisionKind.Handle:
+                await ServeRowAsync(context, decision.Row!, rawTarget, target, start).ConfigureAwait(false);
+                return route;
             case RouteDecisionKind.Redirect:
                 var url = target.HasQuery ? decision.Location + "?" + target.RawQuery : decision.Location!;
                 await ResponseWriter.WriteRedirectAsync(response, method == HttpMethods.Get, url).ConfigureAwait(false);
@@ -154,20 +157,6 @@ internal sealed partial class HttpApi
             case RouteDecisionKind.Options:
                 ResponseWriter.WriteOptions(response, decision.Allow);
                 return route;
-            case RouteDecisionKind.Handle when decision.Route == ApiRoute.PprofIndex:
-                await ResponseWriter.WritePprofIndexAsync(response).ConfigureAwait(false);
-                return route;
-            case RouteDecisionKind.Handle when decision.Route == ApiRoute.PprofProfile:
-                // Routed (for 405/Allow/OPTIONS parity) but there is no Go profile to serve; not access-logged.
-                await ResponseWriter.WriteV1Async(response, ApiResult.Fail(404, ApiErrors.NotFound)).ConfigureAwait(false);
-                return route;
-            case RouteDecisionKind.Handle when decision.Route == ApiRoute.Metrics:
-                // Not in the anchor; scrapes come every few seconds, so they are not access-logged either.
-                await _metricsEndpoint.WriteAsync(context).ConfigureAwait(false);
-                return route;
-            case RouteDecisionKind.Handle:
-                result = await InvokeAsync(decision.Route, target).ConfigureAwait(false);
-                break;
             case RouteDecisionKind.MethodNotAllowed:
                 response.Headers.Allow = decision.Allow;
                 result = ApiResult.Fail(405, ApiErrors.MethodNotAllowed);
@@ -178,40 +167,48 @@ internal sealed partial class HttpApi
         }
 
         LogRequest(context, result.Status, method, rawTarget, target, start);
-        if (decision.Route == ApiRoute.Ping && result.Status == 200)
-        {
-            await ResponseWriter.WritePingAsync(response).ConfigureAwait(false);
-        }
-        else
-        {
-            await ResponseWriter.WriteV1Async(response, result).ConfigureAwait(false);
-        }
-
+        await ResponseWriter.WriteV1Async(response, result).ConfigureAwait(false);
         return route;
     }
 
-    private async ValueTask<ApiResult> InvokeAsync(ApiRoute route, RequestTarget target)
+    /// <summary>Runs a row's handler and writes its answer the way the row's response kind says.</summary>
+    private async Task ServeRowAsync(HttpContext context, RouteRow row, string rawTarget, RequestTarget target, long start)
+    {
+        var response = context.Response;
+        switch (row.Response)
+        {
+            case ResponseKind.PprofIndex:
+                await ResponseWriter.WritePprofIndexAsync(response).ConfigureAwait(false);
+                break;
+            case ResponseKind.Metrics:
+                await _metricsEndpoint.WriteAsync(context).ConfigureAwait(false);
+                break;
+            default:
+                var result = await InvokeAsync(row.Handler!, target).ConfigureAwait(false);
+                if (row.AccessLogged)
+                {
+                    LogRequest(context, result.Status, context.Request.Method, rawTarget, target, start);
+                }
+
+                await (row.Response == ResponseKind.Text && result.Status == 200
+                    ? ResponseWriter.WritePingAsync(response)
+                    : ResponseWriter.WriteV1Async(response, result)).ConfigureAwait(false);
+                return;
+        }
+
+        if (row.AccessLogged)
+        {
+            LogRequest(context, response.StatusCode, context.Request.Method, rawTarget, target, start);
+        }
+    }
+
+    private async ValueTask<ApiResult> InvokeAsync(RouteHandler handler, RequestTarget target)
     {
         try
         {
-            return route switch
-            {
-                ApiRoute.Ping => ApiResult.Empty,
-                ApiRoute.Info => DoInfo(),
-                ApiRoute.Debug => DoDebug(),
-                ApiRoute.Lookup => DoLookup(target),
-                ApiRoute.Topics => DoTopics(),
-                ApiRoute.Channels => DoChannels(target),
-                ApiRoute.Nodes => DoNodes(),
-                ApiRoute.TopicCreate => await DoCreateTopicAsync(target).ConfigureAwait(false),
-                ApiRoute.TopicDelete => await DoDeleteTopicAsync(target).ConfigureAwait(false),
-                ApiRoute.ChannelCreate => await DoCreateChannelAsync(target).ConfigureAwait(false),
-                ApiRoute.ChannelDelete => await DoDeleteChannelAsync(target).ConfigureAwait(false),
-                ApiRoute.TopicTombstone => await DoTombstoneTopicProducerAsync(target).ConfigureAwait(false),
-                _ => ApiResult.Fail(404, ApiErrors.NotFound),
-            };
+            return await handler(this, target).ConfigureAwait(false);
         }
-#pragma warning disable CA1031 // the anchor's PanicHandler: any handler failure becomes a logged 500, the server keeps serving
+#pragma warning disable CA1031 // the Go original's PanicHandler: any handler failure becomes a logged 500, the server keeps serving
         catch (Exception ex)
 #pragma warning restore CA1031
         {
@@ -220,25 +217,7 @@ internal sealed partial class HttpApi
         }
     }
 
-    private void LogRequest(HttpContext context, int status, string method, string rawTarget, RequestTarget target, long start)
-    {
-        if (!_logger.IsEnabled(LogLevel.Information))
-        {
-            return;
-        }
-
-        var elapsed = GoDuration.Format(_time.GetElapsedTime(start));
-
-        // Go logs req.URL.RequestURI(): the origin-form target as sent (path and query, never scheme or host).
-        var requestUri = rawTarget.StartsWith('/') ? rawTarget : target.Path + (target.HasQuery ? "?" + target.RawQuery : "");
-        var connection = context.Connection;
-        var remote = connection.RemoteIpAddress is { } ip
-            ? GoAddress.Format(new System.Net.IPEndPoint(ip, connection.RemotePort))
-            : "";
-        LogAccess(status, method, requestUri, remote, elapsed);
-    }
-
-    /// <summary>What every route that takes a topic checks first, in the anchor's order: the query parses
+    /// <summary>What every route that takes a topic checks first, in the Go original's order: the query parses
     /// (else <c>INVALID_REQUEST</c>), then <c>topic</c> is present (else <c>MISSING_ARG_TOPIC</c>). Null when both hold.</summary>
     private static ApiResult? TopicArg(RequestTarget target, out QueryParameters query, out string topic)
     {

@@ -3,7 +3,7 @@ namespace NsqLookup.Http;
 /// <summary>
 /// The request target as Go's <c>url.ParseRequestURI</c> splits it: the decoded path the router matches on,
 /// the raw query, and whether a <c>?</c> was present. Built from Kestrel's raw target because Kestrel
-/// removes <c>.</c>/<c>..</c> segments from <c>Request.Path</c>, which would hide the anchor's redirects.
+/// removes <c>.</c>/<c>..</c> segments from <c>Request.Path</c>, which would hide the Go original's redirects.
 /// </summary>
 internal readonly record struct RequestTarget(string Path, string RawQuery, bool HasQuery)
 {

@@ -4,7 +4,7 @@ using System.Text;
 namespace NsqLookup.Http;
 
 /// <summary>
-/// The anchor's response shapes (internal/http_api/api_response.go and Go's <c>http.Redirect</c>). Bodies are
+/// The Go original's response shapes (internal/http_api/api_response.go and Go's <c>http.Redirect</c>). Bodies are
 /// fully built before the headers go out, so every response carries an exact <c>Content-Length</c>.
 /// </summary>
 internal static class ResponseWriter

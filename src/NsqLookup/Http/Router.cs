@@ -3,96 +3,86 @@ using System.Text;
 namespace NsqLookup.Http;
 
 /// <summary>
-/// The anchor's route table with julienschmidt/httprouter v1.3.0 semantics (router.go <c>ServeHTTP</c>):
-/// exact match on the decoded path; otherwise, for a method that has routes, a redirect when the path matches a
-/// route of that method after cleaning, case-insensitively, or with a trailing slash removed; then OPTIONS
-/// (200 + Allow) or 405 (+ Allow) when other methods have the exact path; else 404.
+/// julienschmidt/httprouter v1.3.0 semantics (router.go <c>ServeHTTP</c>) over a route table: exact match on the
+/// decoded path; otherwise, for a method that has routes, a redirect when the path matches a route of that method
+/// after cleaning, case-insensitively, or with a trailing slash removed; then OPTIONS (200 + Allow) or 405
+/// (+ Allow) when other methods have the exact path; else 404. Pure: no server, no request object.
 /// </summary>
-internal static class Router
+internal sealed class Router
 {
-    private const string Get = "GET";
-    private const string Post = "POST";
+    private const string Options = "OPTIONS";
 
-    private static readonly (string Path, ApiRoute Get, ApiRoute Post)[] Table =
-    [
-        ("/ping", ApiRoute.Ping, ApiRoute.None),
-        ("/info", ApiRoute.Info, ApiRoute.None),
-        ("/debug", ApiRoute.Debug, ApiRoute.None),
-        ("/lookup", ApiRoute.Lookup, ApiRoute.None),
-        ("/topics", ApiRoute.Topics, ApiRoute.None),
-        ("/channels", ApiRoute.Channels, ApiRoute.None),
-        ("/nodes", ApiRoute.Nodes, ApiRoute.None),
-        ("/topic/create", ApiRoute.None, ApiRoute.TopicCreate),
-        ("/topic/delete", ApiRoute.None, ApiRoute.TopicDelete),
-        ("/channel/create", ApiRoute.None, ApiRoute.ChannelCreate),
-        ("/channel/delete", ApiRoute.None, ApiRoute.ChannelDelete),
-        ("/topic/tombstone", ApiRoute.None, ApiRoute.TopicTombstone),
-        ("/debug/pprof", ApiRoute.PprofIndex, ApiRoute.None),
-        ("/debug/pprof/cmdline", ApiRoute.PprofProfile, ApiRoute.None),
-        ("/debug/pprof/symbol", ApiRoute.PprofProfile, ApiRoute.PprofProfile),
-        ("/debug/pprof/profile", ApiRoute.PprofProfile, ApiRoute.None),
-        ("/debug/pprof/heap", ApiRoute.PprofProfile, ApiRoute.None),
-        ("/debug/pprof/goroutine", ApiRoute.PprofProfile, ApiRoute.None),
-        ("/debug/pprof/block", ApiRoute.PprofProfile, ApiRoute.None),
-        ("/debug/pprof/threadcreate", ApiRoute.PprofProfile, ApiRoute.None),
+    private readonly IReadOnlyList<RouteRow> _rows;
+    private readonly Dictionary<string, RouteRow[]> _exact;
+    private readonly HashSet<string> _methods;
 
-        // Not in the anchor: the Prometheus scrape endpoint, GET only like the anchor's queries.
-        ("/metrics", ApiRoute.Metrics, ApiRoute.None),
-    ];
+    public Router(IReadOnlyList<RouteRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        _rows = rows;
+        _exact = rows.GroupBy(r => r.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _methods = rows.Select(r => r.Method).ToHashSet(StringComparer.Ordinal);
+        var duplicate = rows.GroupBy(r => (r.Method, r.Path)).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"route {duplicate.Key.Method} {duplicate.Key.Path} is in the table twice", nameof(rows));
+        }
+    }
 
-    private static readonly Dictionary<string, (ApiRoute Get, ApiRoute Post)> Exact = BuildExact();
+    /// <summary>The daemon's router, over <see cref="HttpApi.Routes"/>.</summary>
+    public static Router Default { get; } = new(HttpApi.Routes);
 
-    public static RouteDecision Resolve(string method, string path)
+    public RouteDecision Resolve(string method, string path)
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(path);
-        Exact.TryGetValue(path, out var routes);
-        var isGet = method == Get;
-        var isPost = method == Post;
-        if (isGet || isPost)
+        var atPath = _exact.GetValueOrDefault(path, []);
+        if (_methods.Contains(method))
         {
-            var route = isGet ? routes.Get : routes.Post;
-            if (route != ApiRoute.None)
+            foreach (var row in atPath)
             {
-                return new RouteDecision(RouteDecisionKind.Handle, route);
+                if (row.Method == method)
+                {
+                    return new RouteDecision(RouteDecisionKind.Handle, row);
+                }
             }
 
-            if (path != "/" && FindFixedPath(PathCleaner.Clean(path), isGet) is { } fixedPath)
+            if (path != "/" && FindFixedPath(PathCleaner.Clean(path), method) is { } fixedPath)
             {
                 return new RouteDecision(RouteDecisionKind.Redirect, Location: fixedPath);
             }
         }
 
-        var allow = Allowed(routes, method);
+        var allow = Allowed(atPath, method);
         if (allow is null)
         {
             return RouteDecision.NotFound;
         }
 
-        return new RouteDecision(method == "OPTIONS" ? RouteDecisionKind.Options : RouteDecisionKind.MethodNotAllowed, Allow: allow);
+        return new RouteDecision(method == Options ? RouteDecisionKind.Options : RouteDecisionKind.MethodNotAllowed, Allow: allow);
     }
 
     /// <summary>httprouter <c>findCaseInsensitivePath</c> with trailing-slash fixing, limited to ASCII case folding
     /// (no route has a non-ASCII character).</summary>
-    private static string? FindFixedPath(string cleaned, bool isGet)
+    private string? FindFixedPath(string cleaned, string method)
     {
         var withoutSlash = cleaned.Length > 1 && cleaned[^1] == '/' ? cleaned.AsSpan(0, cleaned.Length - 1) : [];
         string? trailingMatch = null;
-        foreach (var (path, get, post) in Table)
+        foreach (var row in _rows)
         {
-            if ((isGet ? get : post) == ApiRoute.None)
+            if (row.Method != method)
             {
                 continue;
             }
 
-            if (Ascii.EqualsIgnoreCase(path, cleaned))
+            if (Ascii.EqualsIgnoreCase(row.Path, cleaned))
             {
-                return path;
+                return row.Path;
             }
 
-            if (!withoutSlash.IsEmpty && Ascii.EqualsIgnoreCase(path, withoutSlash))
+            if (!withoutSlash.IsEmpty && Ascii.EqualsIgnoreCase(row.Path, withoutSlash))
             {
-                trailingMatch = path;
+                trailingMatch = row.Path;
             }
         }
 
@@ -101,27 +91,16 @@ internal static class Router
 
     /// <summary>httprouter <c>allowed</c>: the other methods registered for exactly this path, plus OPTIONS,
     /// sorted and joined by <c>", "</c>; null when there are none.</summary>
-    private static string? Allowed((ApiRoute Get, ApiRoute Post) routes, string method)
+    private static string? Allowed(RouteRow[] atPath, string method)
     {
-        var get = routes.Get != ApiRoute.None && method != Get;
-        var post = routes.Post != ApiRoute.None && method != Post;
-        return (get, post) switch
+        var allowed = atPath.Select(r => r.Method).Where(m => m != method && m != Options).ToList();
+        if (allowed.Count == 0)
         {
-            (true, true) => "GET, OPTIONS, POST",
-            (true, false) => "GET, OPTIONS",
-            (false, true) => "OPTIONS, POST",
-            _ => null,
-        };
-    }
-
-    private static Dictionary<string, (ApiRoute Get, ApiRoute Post)> BuildExact()
-    {
-        var exact = new Dictionary<string, (ApiRoute, ApiRoute)>(StringComparer.Ordinal);
-        foreach (var (path, get, post) in Table)
-        {
-            exact[path] = (get, post);
+            return null;
         }
 
-        return exact;
+        allowed.Add(Options);
+        allowed.Sort(StringComparer.Ordinal);
+        return string.Join(", ", allowed);
     }
 }

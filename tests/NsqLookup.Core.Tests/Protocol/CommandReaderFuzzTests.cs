@@ -6,12 +6,15 @@ using NsqLookup.Protocol;
 namespace NsqLookup.Core.Tests.Protocol;
 
 /// <summary>
-/// Property-based tests of the pure reader (spec §2.3): any bytes, split into any segments, give the lines a flat
-/// reference split gives; tokens match <c>strings.Split(strings.TrimSpace(line), " ")</c> on valid UTF-8.
+/// Property-based tests of the pure reader (spec §2.3, §2.6): any bytes, split into any segments, give the lines a
+/// flat reference split gives; whole command streams (IDENTIFY's size and body included) give the commands and the
+/// error a flat reference parser gives; tokens match <c>strings.Split(strings.TrimSpace(line), " ")</c> on valid UTF-8.
 /// </summary>
 public sealed class CommandReaderFuzzTests
 {
     private const int Max = 48;
+
+    private static readonly LookupProtocolLimits Limits = new() { MaxCommandLineLength = Max, MaxIdentifyBodySize = 32 };
 
     // Bytes rich in separators, CR/LF and UTF-8 fragments (U+0085 is C2 85, U+3000 is E3 80 80).
     private static readonly Gen<byte[]> Bytes = Gen.Frequency(
@@ -20,6 +23,17 @@ public sealed class CommandReaderFuzzTests
         (3, Gen.Byte[(byte)'a', (byte)'e']),
         (1, Gen.OneOf(Gen.Const((byte)0xC2), Gen.Const((byte)0x85), Gen.Const((byte)0xE3), Gen.Const((byte)0x80))))
         .Array[0, 200];
+
+    // Command streams: IDENTIFY with sizes around the cap (negative, oversized, longer or shorter than its body),
+    // the other verbs, unknown and over-long lines, and loose bytes.
+    private static readonly Gen<byte[]> Stream = Gen.Frequency(
+        (3, Gen.OneOf(Gen.Const("PING\n"u8.ToArray()), Gen.Const("REGISTER a b\n"u8.ToArray()), Gen.Const("UNREGISTER  a\r\n"u8.ToArray()))),
+        (3, Gen.Select(Gen.Int[-2, 36], Gen.Byte.Array[0, 40], (size, body) =>
+            (byte[])[.. "IDENTIFY\n"u8, .. ProtocolHarness.SizePrefix(size), .. body])),
+        (1, Gen.Select(Gen.Int, Gen.Byte.Array[0, 3], (size, rest) => (byte[])[.. "IDENTIFY x\n"u8, .. ProtocolHarness.SizePrefix(size)[..rest.Length]])),
+        (1, Gen.Int[40, 60].Select(n => Encoding.ASCII.GetBytes(new string('y', n) + "\n"))),
+        (2, Bytes.Select(b => b.Length > 30 ? b[..30] : b)))
+        .Array[0, 8].Select(parts => parts.SelectMany(p => p).ToArray());
 
     [Fact]
     public void Lines_do_not_depend_on_segmentation()
@@ -36,6 +50,17 @@ public sealed class CommandReaderFuzzTests
             }
 
             ReadAll(SequenceSplitter.Create(chunks)).Should().Equal(expected);
+        }, iter: 3000, threads: 1, print: t => Convert.ToHexString(t.Item1));
+    }
+
+    [Fact]
+    public void Whole_commands_do_not_depend_on_segmentation()
+    {
+        Gen.Select(Stream, Gen.Int[1, 9].Array[1, 20]).Sample((data, cuts) =>
+        {
+            var expected = ReferenceCommands(data);
+            WholeCommandReader.Read([data], Limits).Should().Equal(expected);
+            WholeCommandReader.Read(Split(data, cuts), Limits).Should().Equal(expected);
         }, iter: 3000, threads: 1, print: t => Convert.ToHexString(t.Item1));
     }
 
@@ -115,5 +140,72 @@ public sealed class CommandReaderFuzzTests
                     return result;
             }
         }
+    }
+
+    /// <summary>Whole commands as a flat, sequential parse of the whole input gives them, in
+    /// <see cref="WholeCommandReader"/>'s notation.</summary>
+    private static List<string> ReferenceCommands(byte[] data)
+    {
+        var result = new List<string>();
+        var at = 0;
+        while (true)
+        {
+            var lf = Array.IndexOf(data, (byte)'\n', at);
+            if ((lf < 0 && data.Length - at >= Max) || (lf >= 0 && lf - at + 1 > Max))
+            {
+                result.Add(WholeCommandReader.Describe(LookupVerb.None, ProtocolError.CommandLineTooLong));
+                return result;
+            }
+
+            if (lf < 0)
+            {
+                result.Add(at == data.Length ? "END" : "END:partial");
+                return result;
+            }
+
+            var line = data[at..lf];
+            at = lf + 1;
+            var tokens = new Range[3];
+            var count = LookupCommandReader.Tokenize(line, tokens);
+            var name = Encoding.Latin1.GetString(line[tokens[0]]);
+            string Arg(int i) => count > i ? Convert.ToHexString(line[tokens[i]]) : "";
+            if (name != "IDENTIFY")
+            {
+                result.Add(name is "PING" or "REGISTER" or "UNREGISTER"
+                    ? $"{name}:{count}:{Arg(1)}:{Arg(2)}"
+                    : "UNKNOWN:" + Convert.ToHexString(line[tokens[0]]));
+                continue;
+            }
+
+            ProtocolError? error = null;
+            var left = data.Length - at;
+            var size = left >= 4 ? System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(at)) : 0;
+            error = left < 4 ? ProtocolError.FailedToReadBodySize(left == 0 ? "EOF" : "unexpected EOF")
+                : size < 0 ? ProtocolError.InvalidBodySize(size)
+                : size > Limits.MaxIdentifyBodySize ? ProtocolError.BodyTooBig(size, Limits.MaxIdentifyBodySize)
+                : left - 4 < size ? ProtocolError.FailedToReadBody(left == 4 ? "EOF" : "unexpected EOF")
+                : null;
+            if (error is not null)
+            {
+                result.Add(WholeCommandReader.Describe(LookupVerb.Identify, error));
+                return result;
+            }
+
+            result.Add("IDENTIFY:" + Convert.ToHexString(data, at + 4, size));
+            at += 4 + size;
+        }
+    }
+
+    private static byte[][] Split(byte[] data, int[] cuts)
+    {
+        var chunks = new List<byte[]>();
+        for (int at = 0, i = 0; at < data.Length; i++)
+        {
+            var n = Math.Min(cuts[i % cuts.Length], data.Length - at);
+            chunks.Add(data[at..(at + n)]);
+            at += n;
+        }
+
+        return [.. chunks];
     }
 }

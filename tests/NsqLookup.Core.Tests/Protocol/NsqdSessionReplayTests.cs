@@ -13,7 +13,7 @@ public sealed class NsqdSessionReplayTests
     private const string FixtureName = "nsqd-session.hex";
 
     [Fact]
-    public async Task RealNsqdSession_GetsTheAnchorsExactResponses()
+    public async Task RealNsqdSession_GetsTheGoOriginalsExactResponses()
     {
         var lines = File.ReadAllLines(FindFixture())
             .Where(l => l.Length > 0 && !l.StartsWith('#'))

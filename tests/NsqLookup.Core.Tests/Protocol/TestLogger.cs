@@ -4,7 +4,7 @@ using NsqLookup.Protocol;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
-/// <summary>Captures log lines as <c>LEVEL: message</c>, the anchor's wording after the timestamp.</summary>
+/// <summary>Captures log lines as <c>LEVEL: message</c>, the Go original's wording after the timestamp.</summary>
 internal sealed class TestLogger : ILogger<LookupProtocolV1>
 {
     private readonly ConcurrentQueue<string> _lines = new();

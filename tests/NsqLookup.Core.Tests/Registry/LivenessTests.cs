@@ -1,3 +1,4 @@
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
@@ -114,7 +115,7 @@ public sealed class LivenessTests
     [Fact]
     public void Touch_returns_the_time_since_the_previous_touch()
     {
-        var p = new PeerInfo("10.0.0.1:1000", new IdentifyBody { BroadcastAddress = "b", TcpPort = 1, HttpPort = 2, Version = "v" });
+        var p = new IdentifyBody { BroadcastAddress = "b", TcpPort = 1, HttpPort = 2, Version = "v" }.ToPeer("10.0.0.1:1000");
 
         _h.Db.Touch(p).Should().Be(TimeSpan.Zero);
         _h.Clock.Advance(TimeSpan.FromSeconds(7));

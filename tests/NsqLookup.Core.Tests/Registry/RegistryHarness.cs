@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
@@ -29,14 +30,14 @@ internal sealed class RegistryHarness
     /// <summary>IDENTIFY: a new peer record, stamped now, added to <c>client::</c>.</summary>
     public PeerInfo Identify(string id, string broadcastAddress = "nsqd1.example", long tcpPort = 4150, long httpPort = 4151)
     {
-        var peer = new PeerInfo(id, new IdentifyBody
+        var peer = new IdentifyBody
         {
             BroadcastAddress = broadcastAddress,
             Hostname = "h1",
             TcpPort = tcpPort,
             HttpPort = httpPort,
             Version = "1.3.0",
-        });
+        }.ToPeer(id);
         Db.Touch(peer);
         Db.AddProducer(Registration.Client, peer);
         return peer;

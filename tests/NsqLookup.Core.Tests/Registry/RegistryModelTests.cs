@@ -1,4 +1,5 @@
 using CsCheck;
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
@@ -95,14 +96,14 @@ public sealed class RegistryModelTests
                     var id = op.Arg == 5 && _departures.Count > 0 && !_conns.Any(c => c?.Id == _departures[^1].Id)
                         ? _departures[^1].Id
                         : $"10.0.0.{op.Conn}:{++_connections}";
-                    peer = new PeerInfo(id, new IdentifyBody
+                    peer = new IdentifyBody
                     {
                         BroadcastAddress = Broadcasts[op.Arg % Broadcasts.Length],
                         Hostname = "h",
                         TcpPort = 4150,
                         HttpPort = 4151,
                         Version = "1.3.0",
-                    });
+                    }.ToPeer(id);
                     _conns[op.Conn] = peer;
                     Db.Touch(peer);
                     _model.Touch(peer);

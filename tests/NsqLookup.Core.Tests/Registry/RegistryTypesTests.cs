@@ -1,3 +1,4 @@
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
@@ -60,7 +61,7 @@ public sealed class RegistryTypesTests
     [Fact]
     public void PeerInfo_copies_the_body_and_uses_the_id_as_remote_address()
     {
-        var peer = new PeerInfo("[::1]:50000", Valid);
+        var peer = Valid.ToPeer("[::1]:50000");
 
         peer.Id.Should().Be("[::1]:50000");
         peer.RemoteAddress.Should().Be("[::1]:50000");

@@ -102,7 +102,7 @@ public sealed class TornStateTests
         var reader = Run(stop.Token, () =>
         {
             // An empty ephemeral topic key is deleted in the same step that removed its last producer, so a
-            // reader that finds the topic must find the producer too (the anchor's three-lock /lookup could not).
+            // reader that finds the topic must find the producer too (the Go original's three-lock /lookup could not).
             if (h.Db.Lookup("e#ephemeral") is { } e && (e.Producers.Count != 1 || !ReferenceEquals(e.Producers[0], owner)))
             {
                 Report(torn, $"/lookup?topic=e#ephemeral exists with {e.Producers.Count} producers");

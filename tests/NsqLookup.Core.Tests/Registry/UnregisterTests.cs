@@ -52,7 +52,7 @@ public sealed class UnregisterTests
     [Fact]
     public void Ephemeral_channel_without_producers_goes_on_any_channel_unregister()
     {
-        // Anchor: RemoveProducer answers left == 0 for a key with no entries, so the key is deleted
+        // The Go original: RemoveProducer answers left == 0 for a key with no entries, so the key is deleted
         // even though this peer was never on it.
         _h.Db.AddRegistration(Registration.Channel("t", "c#ephemeral"));
         var p = _h.Identify("10.0.0.1:1000");

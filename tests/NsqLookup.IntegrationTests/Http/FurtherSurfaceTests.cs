@@ -23,7 +23,7 @@ public sealed class FurtherSurfaceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task T128_Pprof_IndexIsHtml_AndMethodsMatchTheAnchor()
+    public async Task T128_Pprof_IndexIsHtml_AndMethodsMatchTheGoOriginal()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using NsqLookup.IntegrationTests.Infrastructure;
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
 namespace NsqLookup.IntegrationTests.Http;
@@ -28,7 +29,7 @@ internal static class HttpKit
     public static PeerInfo Seed(TestDaemon daemon, string id, IdentifyBody body, params string[] registrations)
     {
         var db = daemon.App.Registry;
-        var peer = new PeerInfo(id, body);
+        var peer = body.ToPeer(id);
         db.Touch(peer);
         db.AddProducer(Registration.Client, peer);
         foreach (var r in registrations)

@@ -1,4 +1,5 @@
 using NsqLookup.IntegrationTests.Infrastructure;
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 using Xunit.Abstractions;
 using static NsqLookup.IntegrationTests.Http.HttpKit;
@@ -62,7 +63,7 @@ public sealed class LogAndFaultTests(ITestOutputHelper output)
 
         // A peer the protocol could never build: its null hostname makes the /nodes handler throw.
         var db = daemon.App.Registry;
-        var peer = new PeerInfo("127.0.0.1:1", Body() with { Hostname = null! });
+        var peer = (Body() with { Hostname = null! }).ToPeer("127.0.0.1:1");
         db.Touch(peer);
         db.AddProducer(Registration.Client, peer);
 

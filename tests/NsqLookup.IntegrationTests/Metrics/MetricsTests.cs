@@ -4,8 +4,8 @@ using static NsqLookup.IntegrationTests.Http.HttpKit;
 
 namespace NsqLookup.IntegrationTests.Metrics;
 
-/// <summary><c>GET /metrics</c> (not in the anchor): exact values after known traffic, and a route that follows the
-/// same httprouter rules as every other.</summary>
+/// <summary><c>GET /metrics</c> (not in the Go original): exact values after known traffic, and a route that follows
+/// the same httprouter rules as every other.</summary>
 public sealed class MetricsTests(ITestOutputHelper output)
 {
     private const string PrometheusTextType = "text/plain; version=0.0.4; charset=utf-8";

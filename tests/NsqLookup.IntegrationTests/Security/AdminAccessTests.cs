@@ -95,6 +95,25 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Every_row_of_the_route_table_is_checked_by_its_access_class()
+    {
+        await using var daemon = await StartAsync();
+        using var other = SourceBound.Http(SourceBound.Other, daemon.HttpPort);
+        foreach (var row in NsqLookup.Http.HttpApi.Routes)
+        {
+            var reply = await SendAsync(other, row.Method, row.Path, null);
+            if (row.Access == NsqLookup.Http.RouteAccess.Read)
+            {
+                reply.Status.Should().NotBe(403, $"{row.Method} {row.Path} is open");
+            }
+            else
+            {
+                reply.Status.Should().Be(403, $"{row.Method} {row.Path} is {row.Access}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_source_in_the_list_needs_no_token()
     {
         await using var daemon = await StartAsync();

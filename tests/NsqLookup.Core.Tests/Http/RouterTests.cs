@@ -1,18 +1,23 @@
 using NsqLookup.Http;
 
-namespace NsqLookup.IntegrationTests.Http;
+namespace NsqLookup.Core.Tests.Http;
 
 /// <summary>No-server tests of the httprouter v1.3.0 rules (spec §4.4).</summary>
 public sealed class RouterTests
 {
     [Theory]
-    [InlineData("GET", "/ping", "Ping")]
-    [InlineData("GET", "/lookup", "Lookup")]
-    [InlineData("POST", "/topic/tombstone", "TopicTombstone")]
+    [InlineData("GET", "/ping", "Text")]
+    [InlineData("GET", "/lookup", "V1")]
+    [InlineData("POST", "/topic/tombstone", "V1")]
     [InlineData("GET", "/debug/pprof", "PprofIndex")]
-    [InlineData("POST", "/debug/pprof/symbol", "PprofProfile")]
-    public void ExactPath_IsHandled(string method, string path, string route) =>
-        Router.Resolve(method, path).Should().Be(new RouteDecision(RouteDecisionKind.Handle, Enum.Parse<ApiRoute>(route)));
+    [InlineData("POST", "/debug/pprof/symbol", "V1")]
+    [InlineData("GET", "/metrics", "Metrics")]
+    public void ExactPath_IsHandled(string method, string path, string response)
+    {
+        var decision = Router.Default.Resolve(method, path);
+        decision.Should().Be(new RouteDecision(RouteDecisionKind.Handle, RouteTableTests.Row(method, path)));
+        decision.Row!.Response.Should().Be(Enum.Parse<ResponseKind>(response));
+    }
 
     [Theory]
     [InlineData("GET", "/ping/", "/ping")]
@@ -28,7 +33,7 @@ public sealed class RouterTests
     [InlineData("POST", "/topic/create/", "/topic/create")]
     [InlineData("POST", "/Channel//Delete", "/channel/delete")]
     public void RepairablePath_Redirects(string method, string path, string location) =>
-        Router.Resolve(method, path).Should().Be(new RouteDecision(RouteDecisionKind.Redirect, Location: location));
+        Router.Default.Resolve(method, path).Should().Be(new RouteDecision(RouteDecisionKind.Redirect, Location: location));
 
     [Theory]
     [InlineData("PUT", "/ping/")]
@@ -43,7 +48,7 @@ public sealed class RouterTests
     [InlineData("GET", "/topic/")]
     [InlineData("GET", "/delete_topic")]
     public void NoRepair_Is404(string method, string path) =>
-        Router.Resolve(method, path).Kind.Should().Be(RouteDecisionKind.NotFound);
+        Router.Default.Resolve(method, path).Kind.Should().Be(RouteDecisionKind.NotFound);
 
     [Theory]
     [InlineData("POST", "/ping", "GET, OPTIONS")]
@@ -52,14 +57,14 @@ public sealed class RouterTests
     [InlineData("PUT", "/debug/pprof/symbol", "GET, OPTIONS, POST")]
     [InlineData("DELETE", "/lookup", "GET, OPTIONS")]
     public void OtherMethod_Is405_WithAllow(string method, string path, string allow) =>
-        Router.Resolve(method, path).Should().Be(new RouteDecision(RouteDecisionKind.MethodNotAllowed, Allow: allow));
+        Router.Default.Resolve(method, path).Should().Be(new RouteDecision(RouteDecisionKind.MethodNotAllowed, Allow: allow));
 
     [Theory]
     [InlineData("/ping", "GET, OPTIONS")]
     [InlineData("/topic/delete", "OPTIONS, POST")]
     [InlineData("/debug/pprof/symbol", "GET, OPTIONS, POST")]
     public void Options_ListsAllowedMethods(string path, string allow) =>
-        Router.Resolve("OPTIONS", path).Should().Be(new RouteDecision(RouteDecisionKind.Options, Allow: allow));
+        Router.Default.Resolve("OPTIONS", path).Should().Be(new RouteDecision(RouteDecisionKind.Options, Allow: allow));
 
     [Theory]
     [InlineData("", "/")]

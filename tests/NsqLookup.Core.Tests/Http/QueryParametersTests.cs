@@ -1,6 +1,6 @@
 using NsqLookup.Http;
 
-namespace NsqLookup.IntegrationTests.Http;
+namespace NsqLookup.Core.Tests.Http;
 
 /// <summary>No-server tests of Go's <c>url.ParseQuery</c> semantics (spec §4.3).</summary>
 public sealed class QueryParametersTests

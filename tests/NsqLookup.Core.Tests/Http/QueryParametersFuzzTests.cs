@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using CsCheck;
 using NsqLookup.Http;
 
-namespace NsqLookup.IntegrationTests.Http;
+namespace NsqLookup.Core.Tests.Http;
 
 /// <summary>
 /// Property-based tests of Go's <c>url.ParseQuery</c> semantics (spec §4.3): any query string parses without an

@@ -1,10 +1,10 @@
-namespace NsqLookup.Protocol;
+namespace NsqLookup;
 
 /// <summary>
 /// Topic and channel name rules (internal/protocol/names.go): 1–64 bytes matching
 /// <c>^[.a-zA-Z0-9_-]+(#ephemeral)?$</c>; the suffix counts toward the 64.
 /// </summary>
-public static class Names
+internal static class Names
 {
     public const int MaxLength = 64;
     public const string EphemeralSuffix = "#ephemeral";

@@ -1,9 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using NsqLookup.Http;
+using NsqLookup.Protocol;
 using NsqLookup.Registry;
 
-namespace NsqLookup.IntegrationTests.Http;
+namespace NsqLookup.Core.Tests.Http;
 
 /// <summary>
 /// The HTTP side's store of encoded answers, without a daemon: a kept answer comes back (the same bytes) only while
@@ -174,14 +175,14 @@ public sealed class AnswerCacheTests
 
     private PeerInfo Peer(string id, string hostname)
     {
-        var peer = new PeerInfo(id, new IdentifyBody
+        var peer = new IdentifyBody
         {
             BroadcastAddress = "nsqd.example",
             Hostname = hostname,
             TcpPort = 4150,
             HttpPort = 4151,
             Version = "1.3.0",
-        });
+        }.ToPeer(id);
         _db.Touch(peer);
         _db.AddProducer(Registration.Client, peer);
         return peer;
