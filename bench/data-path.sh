@@ -42,7 +42,7 @@ start_daemon() { # $@ = extra flags; sets pid and the ms from exec to the first 
 
 stop_daemon() { kill -TERM "$pid"; wait "$pid" || true; }
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+. bench/lib.sh # median (the script runs from the repository root)
 
 echo "machine: $(nproc) cores, $(uname -r); data path on $(df -T "$root" | awk 'NR==2 {print $2 " (" $1 ")"}')"
 for mode in off on; do

@@ -19,7 +19,7 @@ for _ in $(seq 1 "$runs"); do
     echo "$i $line" >>"$out"
   done
 done
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+. bench/lib.sh # median (the script runs from the repository root)
 for i in $(seq 1 $#); do
   field() { awk -v i="$i" -v k="$1" '$1==i { for (f=2; f<=NF; f++) { split($f, kv, "="); if (kv[1]==k) print kv[2] } }' "$out"; }
   printf '%-32s startup %6.1f ms  rss %6.1f MiB  exit %6.1f ms  (%d runs)\n' "${!i}" \

@@ -37,7 +37,7 @@ while kill -0 $flood 2>/dev/null; do sample flood; sleep 1; done
 wait $flood || true
 for _ in $(seq 1 "$AFTER"); do sample after; sleep 1; done
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+. bench/lib.sh # median (the script runs from the repository root)
 idle=$(awk '$2=="before" {print $3}' "$samples" | median)
 peak=$(awk '{print $3}' "$samples" | sort -n | tail -1)
 at30=$(awk '$2=="after" {n++; if (n==30) print $3}' "$samples")

@@ -44,7 +44,7 @@ for run in $(seq 1 "$runs"); do
   done
 done
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+. bench/lib.sh # median (the script runs from the repository root)
 entries=$((PRODUCERS * (1 + TOPICS + TOPICS * CHANNELS)))
 for bin in $BIN; do
   for mode in held after; do
