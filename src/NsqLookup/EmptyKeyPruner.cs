@@ -15,17 +15,38 @@ internal sealed partial class EmptyKeyPruner(
     IAdminJournal journal,
     ILogger<EmptyKeyPruner> logger) : BackgroundService
 {
+    private PeriodicTimer? _timer;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The timer starts here, not in ExecuteAsync, which the host runs later on the pool: the first check is due
+        // one period after the start, whenever the loop gets to wait for it (and a test's fake clock, advanced right
+        // after the start, finds the timer already there).
+        var grace = options.PruneEmptyKeysAfter;
+        if (grace > TimeSpan.Zero)
+        {
+            // Check often enough that a key goes within ~1/4 of the grace period after it expires.
+            var period = TimeSpan.FromTicks(Math.Clamp(grace.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
+            _timer = new PeriodicTimer(period, time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var grace = options.PruneEmptyKeysAfter;
-        if (grace <= TimeSpan.Zero)
+        if (_timer is not { } timer)
         {
             return;
         }
 
-        // Check often enough that a key goes within ~1/4 of the grace period after it expires.
-        var period = TimeSpan.FromTicks(Math.Clamp(grace.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
-        using var timer = new PeriodicTimer(period, time);
+        var grace = options.PruneEmptyKeysAfter;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

@@ -26,7 +26,7 @@ internal static class MetricsServiceCollectionExtensions
         // Meters are matched by name, process-wide; keep to this daemon's (tests run several in one process).
         .AddView(instrument => instrument.Meter.Name == NsqLookupMetrics.MeterName && instrument.Meter != metrics.Meter
             ? MetricStreamConfiguration.Drop
-            : null)
+            : new MetricStreamConfiguration { CardinalityLimit = CardinalityLimit(instrument.Name) })
         .AddPrometheusExporter(options =>
         {
             // Every scrape sees the values of that moment (the default caches a scrape for 300 ms).
@@ -37,4 +37,22 @@ internal static class MetricsServiceCollectionExtensions
             options.ScopeInfoEnabled = false;
         })
         .Build();
+
+    /// <summary>
+    /// The label sets an instrument can have, with room to spare. The SDK allocates every instrument's table of points
+    /// up front, 2,000 by default: for the ~35 instruments here that was ~8 ms of the startup and ~1.7 MiB of idle RSS
+    /// (bench/FOOTPRINT.md). A label set past the limit is still counted, under <c>otel_metric_overflow="true"</c>.
+    /// </summary>
+    internal static int CardinalityLimit(string instrument) => instrument switch
+    {
+        // route (22 routes + "other") x status
+        "nsqlookupd.http.requests" => 512,
+        "nsqlookupd.http.request.duration" => 64,
+
+        // System.Runtime's: by exception type
+        "dotnet.exceptions" => 64,
+
+        // the rest: no labels, or a handful (command, error code, category, GC generation, CPU mode)
+        _ => 16,
+    };
 }

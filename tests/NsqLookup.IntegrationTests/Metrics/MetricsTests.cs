@@ -211,6 +211,38 @@ public sealed class MetricsTests(ITestOutputHelper output)
         m.Has("nsqlookupd_tcp_connections_total").Should().BeFalse();
     }
 
+    /// <summary>The SDK's per-instrument cardinality limits (MetricsServiceCollectionExtensions.CardinalityLimit) are
+    /// sized from the label sets the daemon can produce: every route answered with its own method, with a wrong one
+    /// (405), with a trailing slash (a redirect), plus unknown paths (404), and every series is still there on its own, none
+    /// folded into the overflow series.</summary>
+    [Fact]
+    public async Task EveryRouteAndStatus_GetsItsOwnSeries_NoneOverflows()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+        var expected = new HashSet<(string Route, string Status)>();
+        foreach (var row in NsqLookup.Http.HttpApi.Routes.Where(r => !r.Path.StartsWith("/debug/pprof", StringComparison.Ordinal)))
+        {
+            var method = new HttpMethod(row.Method);
+            var ok = await SendAsync(daemon, method, row.Path);
+            expected.Add((row.Path, ok.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            var wrong = await SendAsync(daemon, row.Method == "GET" ? HttpMethod.Delete : HttpMethod.Put, row.Path);
+            wrong.Status.Should().Be(405);
+            expected.Add((row.Path, "405"));
+            _ = await SendAsync(daemon, method, row.Path + "/"); // a redirect (the client follows it)
+        }
+
+        (await GetAsync(daemon, "/no/such/route")).Status.Should().Be(404);
+
+        var m = await ScrapeAsync(daemon);
+        foreach (var (route, status) in expected.Where(e => e.Route != "/metrics"))
+        {
+            m.Value("nsqlookupd_http_requests_total", ("route", route), ("status", status)).Should().BeGreaterThanOrEqualTo(1, $"{route} {status}");
+        }
+
+        expected.Count.Should().BeGreaterThan(20);
+        m.Text.Should().NotContain("otel_metric_overflow");
+    }
+
     private static async Task<Scrape> ScrapeAsync(TestDaemon daemon)
     {
         var reply = await GetAsync(daemon, "/metrics");
