@@ -13,64 +13,29 @@ internal sealed partial class EmptyKeyPruner(
     RegistrationDB db,
     TimeProvider time,
     IAdminJournal journal,
-    ILogger<EmptyKeyPruner> logger) : BackgroundService
+    ILogger<EmptyKeyPruner> logger) : PeriodicService(time)
 {
-    private PeriodicTimer? _timer;
+    /// <summary>Often enough that a key goes within ~1/4 of the grace period after it expires; off without one.</summary>
+    protected override TimeSpan? Period => options.PruneEmptyKeysAfter <= TimeSpan.Zero
+        ? null
+        : TimeSpan.FromTicks(Math.Clamp(options.PruneEmptyKeysAfter.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task TickAsync(CancellationToken stoppingToken)
     {
-        // The timer starts here, not in ExecuteAsync, which the host runs later on the pool: the first check is due
-        // one period after the start, whenever the loop gets to wait for it (and a test's fake clock, advanced right
-        // after the start, finds the timer already there).
-        var grace = options.PruneEmptyKeysAfter;
-        if (grace > TimeSpan.Zero)
-        {
-            // Check often enough that a key goes within ~1/4 of the grace period after it expires.
-            var period = TimeSpan.FromTicks(Math.Clamp(grace.Ticks / 4, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute));
-            _timer = new PeriodicTimer(period, time);
-        }
-
-        return base.StartAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _timer?.Dispose();
-        base.Dispose();
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (_timer is not { } timer)
-        {
-            return;
-        }
-
-        var grace = options.PruneEmptyKeysAfter;
+        // With --data-path the pruned keys leave the kept state too, in the same order as HTTP actions.
+        IReadOnlyList<Registration> removed = [];
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                // With --data-path the pruned keys leave the kept state too, in the same order as HTTP actions.
-                IReadOnlyList<Registration> removed = [];
-                try
-                {
-                    await journal.ApplyAsync(() => AdminAction.Pruned(removed = db.PruneEmptyKeys(grace))).ConfigureAwait(false);
-                }
-                catch (IOException ex)
-                {
-                    Log.PruneNotKept(logger, ex.Message);
-                }
-
-                foreach (var r in removed)
-                {
-                    Log.Pruned(logger, r.Category, r.Key, r.SubKey);
-                }
-            }
+            await journal.ApplyAsync(() => AdminAction.Pruned(removed = db.PruneEmptyKeys(options.PruneEmptyKeysAfter))).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (IOException ex)
         {
-            // stopping
+            Log.PruneNotKept(logger, ex.Message);
+        }
+
+        foreach (var r in removed)
+        {
+            Log.Pruned(logger, r.Category, r.Key, r.SubKey);
         }
     }
 

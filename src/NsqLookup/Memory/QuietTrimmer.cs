@@ -6,7 +6,7 @@ namespace NsqLookup.Memory;
 /// a connection flood left behind stays committed (147 MB RSS after a 40 s hostile run, against 63 MB at its start)
 /// until the next allocation burst happens to need a full collection. Samples once a second (a counter read).
 /// </summary>
-internal sealed partial class QuietTrimmer : BackgroundService
+internal sealed partial class QuietTrimmer : PeriodicService
 {
     private static readonly TimeSpan SamplePeriod = TimeSpan.FromSeconds(1);
 
@@ -15,7 +15,6 @@ internal sealed partial class QuietTrimmer : BackgroundService
     private readonly Func<long> _allocatedBytes;
     private readonly Action _trim;
     private readonly ILogger<QuietTrimmer> _logger;
-    private PeriodicTimer? _timer;
     private long _start;
 
     public QuietTrimmer(TimeProvider time, ILogger<QuietTrimmer> logger)
@@ -25,6 +24,7 @@ internal sealed partial class QuietTrimmer : BackgroundService
 
     /// <summary>For tests: a fake clock, allocation counter and trim.</summary>
     internal QuietTrimmer(TimeProvider time, QuietTrimPolicy policy, Func<long> allocatedBytes, Action trim, ILogger<QuietTrimmer> logger)
+        : base(time)
     {
         _time = time;
         _policy = policy;
@@ -36,40 +36,24 @@ internal sealed partial class QuietTrimmer : BackgroundService
     /// <summary>Trims run so far.</summary>
     public int Trims { get; private set; }
 
+    protected override TimeSpan? Period => SamplePeriod;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        // Here rather than in ExecuteAsync, which the host runs later on the pool: the first tick is due one period
-        // after start, whenever the loop gets to wait for it.
-        _timer = new PeriodicTimer(SamplePeriod, _time);
         _start = _time.GetTimestamp();
         return base.StartAsync(cancellationToken);
     }
 
-    public override void Dispose()
+    protected override Task TickAsync(CancellationToken stoppingToken)
     {
-        _timer?.Dispose();
-        base.Dispose();
-    }
+        if (_policy.Observe(_time.GetElapsedTime(_start), _allocatedBytes()))
+        {
+            _trim();
+            Trims++;
+            Log.Trimmed(_logger, Environment.WorkingSet / (1024 * 1024));
+        }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var timer = _timer!;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                if (_policy.Observe(_time.GetElapsedTime(_start), _allocatedBytes()))
-                {
-                    _trim();
-                    Trims++;
-                    Log.Trimmed(_logger, Environment.WorkingSet / (1024 * 1024));
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // stopping
-        }
+        return Task.CompletedTask;
     }
 
     private static void Trim() =>

@@ -1,0 +1,54 @@
+namespace NsqLookup;
+
+/// <summary>
+/// A hosted service that does one step per period of a <see cref="PeriodicTimer"/> on the given clock. The timer is
+/// created in <see cref="StartAsync"/>, not in <c>ExecuteAsync</c>, which .NET 10 runs later on the thread pool: the
+/// first step is due one period after the start whenever the loop gets to wait for it, and a fake clock advanced
+/// right after the start finds the timer already there.
+/// </summary>
+internal abstract class PeriodicService(TimeProvider time) : BackgroundService
+{
+    private PeriodicTimer? _timer;
+
+    /// <summary>The period, read once at the start; <c>null</c> when the service is switched off.</summary>
+    protected abstract TimeSpan? Period { get; }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Period is { } period)
+        {
+            _timer = new PeriodicTimer(period, time);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _timer?.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>One step, once per period.</summary>
+    protected abstract Task TickAsync(CancellationToken stoppingToken);
+
+    protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_timer is not { } timer)
+        {
+            return;
+        }
+
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await TickAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+}
