@@ -1,24 +1,40 @@
-using OpenTelemetry.Metrics;
+using System.Text;
+using NsqLookup.Metrics;
 
 namespace NsqLookup.Http;
 
 /// <summary>
-/// <c>GET /metrics</c>: the OpenTelemetry Prometheus exporter's scrape handler, reached through our router rather than
-/// mounted on the host's pipeline, so <c>/metrics</c> gets httprouter's 405/Allow/OPTIONS/redirect rules like every
-/// other route. (The exporter's middleware type is internal; a one-branch pipeline is its public way in.) The
-/// exporter negotiates the format from <c>Accept</c>: Prometheus text 0.0.4 by default, OpenMetrics on request.
+/// <c>GET /metrics</c>, reached through our router like every other route (so it gets httprouter's
+/// 405/Allow/OPTIONS/redirect rules). The format follows <c>Accept</c>: Prometheus text 0.0.4 by default, OpenMetrics
+/// 1.0 when the scraper asks for <c>application/openmetrics-text</c> (Prometheus does, first).
 /// </summary>
-internal sealed class MetricsEndpoint
+internal sealed class MetricsEndpoint(MetricsCollector collector)
 {
-    private readonly RequestDelegate _scrape;
+    public const string TextContentType = "text/plain; version=0.0.4; charset=utf-8";
+    public const string OpenMetricsContentType = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-    public MetricsEndpoint(IServiceProvider services, MeterProvider meterProvider)
+    public Task WriteAsync(HttpContext context)
     {
-        var pipeline = new ApplicationBuilder(services);
-        pipeline.UseOpenTelemetryPrometheusScrapingEndpoint(
-            meterProvider, predicate: static _ => true, path: null, configureBranchedPipeline: null, optionsName: null);
-        _scrape = pipeline.Build();
+        ArgumentNullException.ThrowIfNull(context);
+        var openMetrics = AcceptsOpenMetrics(context.Request.Headers.Accept);
+        var body = Encoding.UTF8.GetBytes(collector.Scrape(openMetrics));
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = openMetrics ? OpenMetricsContentType : TextContentType;
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
-    public Task WriteAsync(HttpContext context) => _scrape(context);
+    internal static bool AcceptsOpenMetrics(Microsoft.Extensions.Primitives.StringValues accept)
+    {
+        foreach (var value in accept)
+        {
+            if (value is not null && value.Contains("application/openmetrics-text", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -211,8 +211,8 @@ public sealed class MetricsTests(ITestOutputHelper output)
         m.Has("nsqlookupd_tcp_connections_total").Should().BeFalse();
     }
 
-    /// <summary>The SDK's per-instrument cardinality limits (MetricsServiceCollectionExtensions.CardinalityLimit) are
-    /// sized from the label sets the daemon can produce: every route answered with its own method, with a wrong one
+    /// <summary>The collector's per-instrument series limit (MetricsCollector.MaxSeriesPerInstrument) is
+    /// well above the label sets the daemon can produce: every route answered with its own method, with a wrong one
     /// (405), with a trailing slash (a redirect), plus unknown paths (404), and every series is still there on its own, none
     /// folded into the overflow series.</summary>
     [Fact]
@@ -240,7 +240,32 @@ public sealed class MetricsTests(ITestOutputHelper output)
         }
 
         expected.Count.Should().BeGreaterThan(20);
-        m.Text.Should().NotContain("otel_metric_overflow");
+        m.Text.Should().NotContain(NsqLookup.Metrics.MetricsCollector.OverflowLabel);
+    }
+
+    /// <summary>Prometheus asks for OpenMetrics first; the answer is OpenMetrics 1.0 (counter families named without
+    /// <c>_total</c>, <c># EOF</c> last), and without that <c>Accept</c> it stays text 0.0.4.</summary>
+    [Fact]
+    public async Task AScraperAskingForOpenMetrics_GetsOpenMetrics()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+        (await GetAsync(daemon, "/ping")).Status.Should().Be(200);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation(
+            "Accept", "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+        using var reply = await daemon.Http.SendAsync(request).WaitAsync(TestDaemon.Timeout);
+        var text = await reply.Content.ReadAsStringAsync().WaitAsync(TestDaemon.Timeout);
+
+        ((int)reply.StatusCode).Should().Be(200);
+        reply.Content.Headers.ContentType!.ToString().Should().Be("application/openmetrics-text; version=1.0.0; charset=utf-8");
+        text.Should().Contain("# TYPE nsqlookupd_http_requests counter\n");
+        text.Should().Contain("nsqlookupd_http_requests_total{route=\"/ping\",status=\"200\"} 1\n");
+        text.Should().Contain("# UNIT nsqlookupd_http_request_duration_seconds seconds\n");
+        text.Should().EndWith("\n# EOF\n");
+
+        var plain = await GetAsync(daemon, "/metrics");
+        plain.Header("Content-Type").Should().Be(PrometheusTextType);
+        plain.Text.Should().Contain("# TYPE nsqlookupd_http_requests_total counter\n").And.NotContain("# EOF");
     }
 
     private static async Task<Scrape> ScrapeAsync(TestDaemon daemon)
