@@ -45,14 +45,15 @@ internal sealed partial class RegistrationDB
     private IReadOnlyList<Registration> ListOnExit(PeerDeparture departure) =>
         _exitListsRegistrations ? RegistrationsOf(departure) : [];
 
-    /// <summary>What <see cref="ReleasePeer"/> would return, in the same order, without removing anything.</summary>
-    private List<Registration> RegistrationsOf(PeerDeparture departure)
+    /// <summary>What <see cref="ReleasePeer"/> would return (for what the peer still holds), in the same order,
+    /// without removing anything.</summary>
+    private List<Registration> RegistrationsOf(PeerDeparture departure, bool includeClient = true)
     {
         var state = departure.State;
         lock (_lock)
         {
             var list = new List<Registration>(state.Entries + 1);
-            if (departure.InClientKey)
+            if (includeClient && departure.InClientKey)
             {
                 list.Add(Registration.Client);
             }

@@ -60,4 +60,42 @@ public sealed class ExitTests
         _h.Db.DetachedPeers.Should().Be(0);
         _h.Db.IsExiting.Should().BeFalse();
     }
+
+    /// <summary>The release worker is on a large peer when exit begins: it stops at its next lock hold instead of
+    /// walking the peer's remaining entries, which stay, and the departure still reports every registration, in the
+    /// order a full release gives.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ExitDuringARelease_StopsAtTheNextHold_AndStillReportsEveryRegistration(bool listRegistrations)
+    {
+        var full = new RegistryHarness();
+        var expected = Departing(full, out var fullDeparture);
+        var released = full.Db.ReleasePeer(fullDeparture); // before exit: every entry released
+        full.Db.DetachedPeers.Should().Be(0);
+
+        Departing(_h, out var departure);
+        _h.Db.BeginExit(listRegistrations);
+        var reported = _h.Db.ReleasePeer(departure);
+
+        reported.Should().Equal(listRegistrations ? released : [Registration.Client]);
+        released.Should().HaveCount(expected);
+        _h.Db.DetachedPeers.Should().Be(1, "its entries stay: the process is exiting");
+        departure.Released.Task.IsCompletedSuccessfully.Should().BeTrue();
+        _h.LookupIds("t0").Should().BeEmpty();
+    }
+
+    // One peer on 100 topics of 2 channels each (more topics than one lock hold takes), detached.
+    private static int Departing(RegistryHarness h, out PeerDeparture departure)
+    {
+        var p = h.Identify("10.0.0.1:1000");
+        for (var t = 0; t < 100; t++)
+        {
+            h.Register(p, "t" + t, "a");
+            h.Register(p, "t" + t, "b");
+        }
+
+        departure = h.Db.DetachPeer(p.Id)!;
+        return 1 + (100 * 3);
+    }
 }
