@@ -73,9 +73,19 @@ internal sealed partial class LookupProtocolV1
 
                     if (ended)
                     {
-                        // A partial last line is dropped without an answer, as the Go original does (T14).
-                        exitError = "EOF";
-                        cleanClose = true;
+                        // A partial last line is dropped without an answer, as the Go original does (T14). At exit the
+                        // host shuts every client socket down, which ends the read here too: that is the server
+                        // closing the connection, and the Go original reports it as a read error.
+                        if (_db.IsExiting)
+                        {
+                            exitError = client.ClosedByServer;
+                        }
+                        else
+                        {
+                            exitError = "EOF";
+                            cleanClose = true;
+                        }
+
                         break;
                     }
 

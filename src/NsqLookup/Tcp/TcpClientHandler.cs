@@ -15,6 +15,7 @@ namespace NsqLookup.Tcp;
 /// </summary>
 internal sealed partial class TcpClientHandler(
     LookupProtocolV1 protocol,
+    Registry.RegistrationDB registry,
     NsqLookupOptions options,
     TimeProvider time,
     NsqLookupMetrics metrics,
@@ -23,6 +24,7 @@ internal sealed partial class TcpClientHandler(
     public async Task RunAsync(Socket socket)
     {
         var peer = GoAddress.Format(socket.RemoteEndPoint);
+        var local = GoAddress.Format(socket.LocalEndPoint);
         Log.NewClient(logger, peer);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         var input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
@@ -40,14 +42,16 @@ internal sealed partial class TcpClientHandler(
                 catch (OperationCanceledException) when (handshake is { IsCancellationRequested: true })
                 {
                     // Go's wording, had it set a read deadline.
-                    Log.FailedToReadMagic(logger, $"read tcp {GoAddress.Format(socket.LocalEndPoint)}->{peer}: i/o timeout");
+                    Log.FailedToReadMagic(logger, $"read tcp {local}->{peer}: i/o timeout");
                     return;
                 }
             }
 
             if (magic is null)
             {
-                Log.FailedToReadMagic(logger, partial ? "unexpected EOF" : "EOF");
+                // At exit the host shuts the socket down (TcpServer.StopAsync), which Go reports as a read error.
+                Log.FailedToReadMagic(logger, registry.IsExiting ? $"read tcp {local}->{peer}: use of closed network connection"
+                    : partial ? "unexpected EOF" : "EOF");
                 return;
             }
 
@@ -62,7 +66,7 @@ internal sealed partial class TcpClientHandler(
                 return;
             }
 
-            await protocol.RunAsync(input, output, new ClientV1(peer), CancellationToken.None).ConfigureAwait(false);
+            await protocol.RunAsync(input, output, new ClientV1(peer, local), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {

@@ -31,6 +31,9 @@ internal sealed partial class TcpServer(
     private TcpClientHandler? _handler;
     private Socket? _listener;
     private int _active;
+
+    // Set by StopAsync once it has shut every client down: the handlers then only dispose their sockets.
+    private volatile bool _stopping;
     private long _rejected;
     private long _rejectedSinceWarning;
     private long _lastWarning;
@@ -147,9 +150,14 @@ internal sealed partial class TcpServer(
         registry.BeginExit(listRegistrations: options.LogLevel <= LogLevel.Information);
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         _listener?.Dispose();
+
+        // Shut every client down rather than dispose it under its pending read: the read then ends as an EOF, and
+        // each handler closes its own socket. Disposing aborted the reads instead, and the exception each abort
+        // threw through the pipe and the protocol (three throws a connection) was ~15 % of the exit with 300 nsqd.
+        _stopping = true;
         foreach (var socket in _clients.Keys)
         {
-            CloseQuietly(socket);
+            ShutdownQuietly(socket);
         }
 
         try
@@ -158,7 +166,11 @@ internal sealed partial class TcpServer(
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            // Stragglers were already closed; their cleanup finishes in the background.
+            // Stragglers are closed now; their cleanup finishes in the background.
+            foreach (var socket in _clients.Keys)
+            {
+                socket.Dispose();
+            }
         }
     }
 
@@ -171,7 +183,15 @@ internal sealed partial class TcpServer(
         }
         finally
         {
-            CloseQuietly(socket);
+            if (_stopping)
+            {
+                socket.Dispose(); // already shut down by StopAsync
+            }
+            else
+            {
+                CloseQuietly(socket);
+            }
+
             _clients.TryRemove(socket, out _);
             Interlocked.Decrement(ref _active);
             metrics.TcpConnectionClosed();
@@ -221,6 +241,12 @@ internal sealed partial class TcpServer(
 
     private static void CloseQuietly(Socket socket)
     {
+        ShutdownQuietly(socket);
+        socket.Dispose();
+    }
+
+    private static void ShutdownQuietly(Socket socket)
+    {
         try
         {
             socket.Shutdown(SocketShutdown.Both);
@@ -229,8 +255,6 @@ internal sealed partial class TcpServer(
         {
             // already gone
         }
-
-        socket.Dispose();
     }
 
     private static partial class Log

@@ -33,6 +33,22 @@ public sealed class DisconnectTests
             "INFO: client(127.0.0.1:5555) - EOF");
     }
 
+    /// <summary>At exit the host shuts every client down, which ends the read like an EOF; the Go original, whose
+    /// Exit closes each connection, reports that as an ERROR read on a closed connection, not a client's EOF.</summary>
+    [Fact]
+    public async Task AnEndOfInputAfterExitBegan_IsReportedAsGoReportsAConnectionTheServerClosed()
+    {
+        await using var h = new ProtocolHarness();
+        await h.IdentifyAsync();
+        (await h.SendAndReadAsync("REGISTER t c\n")).Should().Equal(OkFrame);
+        h.Db.BeginExit(listRegistrations: true);
+        await h.HalfCloseAsync();
+        await h.ExpectClosedAsync();
+
+        h.Logger.Lines.Should().Contain("ERROR: client(127.0.0.1:5555) - read tcp ->127.0.0.1:5555: use of closed network connection")
+            .And.NotContain(l => l.EndsWith(" - EOF", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task T62_EphemeralKeysSurviveDisconnect()
     {
