@@ -128,7 +128,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         builder.Services.AddHostedService<EmptyKeyPruner>();
         builder.Services.AddHostedService(sp => new Memory.QuietTrimmer(
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Memory.QuietTrimmer>>()));
+            sp.GetRequiredService<TimeProvider>(), options.TrimAfterStart, sp.GetRequiredService<ILogger<Memory.QuietTrimmer>>()));
         if (options.DataPath is { } dataPath)
         {
             builder.Services.AddSingleton<IAdminJournal>(sp => new AdminJournal(

@@ -7,6 +7,10 @@ public sealed record NsqLookupOptions
 {
     public string TcpAddress { get; init; } = "0.0.0.0:4160";
 
+    /// <summary>Compact the heap once, a second after the start (<see cref="Memory.QuietTrimPolicy.TrimAfterStart"/>).
+    /// Set by <c>Program</c> for the daemon's own process; off for hosts that share a process (the tests').</summary>
+    internal bool TrimAfterStart { get; init; }
+
     public string HttpAddress { get; init; } = "0.0.0.0:4161";
 
     /// <summary>Defaults to the OS hostname (<c>Dns.GetHostName()</c>, the full kernel name like Go's).</summary>

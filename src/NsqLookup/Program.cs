@@ -38,6 +38,8 @@ internal static class Program
             GoLog.WriteLine(Console.Error, options.LogFormat, options.LogPrefix, LogLevel.Information, BuildInfo.VersionLine);
         }
 
+        // The process is the daemon's alone: give the startup's garbage back once the listeners are up.
+        options = options with { TrimAfterStart = true };
         NsqLookupApp app;
         try
         {

@@ -4,7 +4,8 @@ namespace NsqLookup.Memory;
 /// Gives memory back once the daemon goes quiet after heavy allocation (<see cref="QuietTrimPolicy"/>): one blocking,
 /// compacting, aggressive gen-2 collection, which also returns the GC's free regions to the OS. Without it the heap
 /// a connection flood left behind stays committed (147 MB RSS after a 40 s hostile run, against 63 MB at its start)
-/// until the next allocation burst happens to need a full collection. Samples once a second (a counter read).
+/// until the next allocation burst happens to need a full collection. Samples once a second (a counter read). The
+/// daemon's own process also trims once at the first sample, a second after the start (<see cref="QuietTrimPolicy.TrimAfterStart"/>).
 /// </summary>
 internal sealed partial class QuietTrimmer : PeriodicService
 {
@@ -17,8 +18,8 @@ internal sealed partial class QuietTrimmer : PeriodicService
     private readonly ILogger<QuietTrimmer> _logger;
     private long _start;
 
-    public QuietTrimmer(TimeProvider time, ILogger<QuietTrimmer> logger)
-        : this(time, new QuietTrimPolicy(), static () => GC.GetTotalAllocatedBytes(precise: false), Trim, logger)
+    public QuietTrimmer(TimeProvider time, bool trimAfterStart, ILogger<QuietTrimmer> logger)
+        : this(time, new QuietTrimPolicy { TrimAfterStart = trimAfterStart }, static () => GC.GetTotalAllocatedBytes(precise: false), Trim, logger)
     {
     }
 
@@ -61,7 +62,7 @@ internal sealed partial class QuietTrimmer : PeriodicService
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Debug, "GC: quiet after heavy allocation - heap compacted, working set now {WorkingSetMiB} MiB")]
+        [LoggerMessage(LogLevel.Debug, "GC: heap compacted (after the start, or quiet after heavy allocation), working set now {WorkingSetMiB} MiB")]
         public static partial void Trimmed(ILogger logger, long workingSetMiB);
     }
 }

@@ -75,6 +75,26 @@ public sealed class QuietTrimPolicyTests
         Quiet(seconds: 10).Should().Equal([5]);
     }
 
+    [Fact]
+    public void WithTrimAfterStart_TheFirstSampleTrims_ThenTheIntervalHolds_AndAnIdleDaemonIsNotTrimmedAgain()
+    {
+        var policy = new QuietTrimPolicy { TrimAfterStart = true, MinInterval = TimeSpan.FromSeconds(30) };
+        policy.Observe(TimeSpan.FromSeconds(1), 0).Should().BeTrue("the startup's garbage is given back once");
+        var fired = new List<int>();
+        long allocated = 0;
+        for (var second = 2; second <= 120; second++)
+        {
+            allocated += second <= 11 ? 20 * MiB : 0; // a flood in the first 10 s, then quiet
+            if (policy.Observe(TimeSpan.FromSeconds(second), allocated))
+            {
+                fired.Add(second);
+            }
+        }
+
+        fired.Should().Equal([31], "the flood's trim waits out the 30 s since the start's, then idle stays untrimmed");
+        new QuietTrimPolicy().Observe(TimeSpan.Zero, 0).Should().BeFalse("off by default: test hosts share one heap");
+    }
+
     // Each helper takes one sample per second; returns the seconds (counted from the helper's start) a trim fired at.
     private List<int> Busy(int seconds, long mibPerSecond) => Run(seconds, mibPerSecond * MiB);
 
