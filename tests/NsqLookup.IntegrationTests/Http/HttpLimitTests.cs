@@ -13,9 +13,12 @@ public sealed class HttpLimitTests(ITestOutputHelper output)
     public async Task A_body_over_the_cap_gets_413_and_the_daemon_keeps_serving()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
-        using var big = new ByteArrayContent(new byte[(1024 * 1024) + 1]);
-        using var response = await daemon.Http.PostAsync("/topic/create?topic=t", big);
-        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        // The headers alone, over a raw socket: the 413 comes from the Content-Length, before any of the body is read.
+        // An HttpClient sending the whole megabyte can still be writing when the daemon closes after its 413, and the
+        // reset then reaches the client before the answer does (seen once in a loaded full run).
+        var reply = await HttpKit.RawAsync(daemon, "POST /topic/create?topic=t HTTP/1.1\r\nContent-Length: 1048577");
+        reply.Status.Should().Be(413);
+        (await HttpKit.TopicsAsync(daemon)).Should().BeEmpty();
         (await daemon.Http.GetStringAsync("/ping")).Should().Be("OK");
     }
 
