@@ -17,13 +17,16 @@ public sealed class PruneEmptyKeysTests(ITestOutputHelper output)
         (await stays.CommandAsync("REGISTER live\n")).Should().Be("OK");
         var leaves = await daemon.ConnectIdentifiedAsync();
         (await leaves.CommandAsync("REGISTER old c\n")).Should().Be("OK");
+        var left = leaves.LocalAddress;
         await leaves.DisposeAsync();
         await Eventually.TrueAsync(async () => (await daemon.Http.GetStringAsync("/lookup?topic=old")) == "{\"channels\":[\"c\"],\"producers\":[]}");
 
-        // /lookup hides a departed producer at once; its entries leave the keys later, on the release worker. The
-        // pruner's ticks below must come after that, or the key still held an entry at the last tick the fake clock
-        // gives (this test flaked so).
-        await Eventually.TrueAsync(() => Task.FromResult(daemon.App.Registry.Counts() is { TopicEntries: 1, ChannelEntries: 0 }));
+        // /lookup hides a departed producer at once, and the counts drop at its detach; its entries leave the keys
+        // later, on the release worker, whose completion the UNREGISTER lines report. The pruner's ticks below must
+        // come after that, or the key still held an entry at the last tick the fake clock gives (this test flaked so,
+        // twice: the wait was once on /lookup, then on the counts).
+        await Eventually.TrueAsync(() => Task.FromResult(
+            daemon.Logs.Lines.Contains($"INFO: DB: client({left}) UNREGISTER category:topic key:old subkey:")));
 
         clock.Advance(TimeSpan.FromSeconds(30));
         (await daemon.Http.GetStringAsync("/topics")).Should().Be("{\"topics\":[\"live\",\"old\"]}");
