@@ -20,12 +20,12 @@ namespace NsqLookup;
 /// </summary>
 public sealed partial class NsqLookupApp : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly IHost _app;
     private readonly ListenAddress? _httpAddress;
     private readonly ListenAddress? _httpsAddress;
     private readonly NsqLookupOptions _options;
 
-    private NsqLookupApp(WebApplication app, ListenAddress? httpAddress, ListenAddress? httpsAddress, NsqLookupOptions options)
+    private NsqLookupApp(IHost app, ListenAddress? httpAddress, ListenAddress? httpsAddress, NsqLookupOptions options)
     {
         _app = app;
         _httpAddress = httpAddress;
@@ -64,14 +64,35 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         // --http-address="" switches the plain listener off (for operators whose clients all speak HTTPS).
         var httpAddress = options.HttpAddress.Length == 0 ? null : ParseAddress(options.HttpAddress);
         var httpsAddress = options.HttpsAddress.Length == 0 ? null : ParseAddress(options.HttpsAddress);
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        // A bare HostBuilder with the web host on it, rather than WebApplication.CreateEmptyBuilder: the same generic
+        // host and Kestrel without WebApplication's own bootstrap and pipeline wiring, which the daemon's single
+        // app.Run handler never used (startup -2 ms, idle RSS -1.3 MiB; bench/FOOTPRINT.md).
+        // Flags and the config file are the only configuration: no ASPNETCORE_ environment variables (URLS,
+        // hosting startups), appsettings or launch profiles (spec §5.6), so Kestrel listens on --http-address only.
+        var time = timeProvider ?? TimeProvider.System;
+        var host = new HostBuilder().ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            configureLogging?.Invoke(logging);
+        });
 
-        // Flags and the config file are the only configuration: no ASPNETCORE_URLS, appsettings or launch
-        // profiles (spec §5.6), so Kestrel listens on --http-address and nowhere else.
-        builder.Logging.ClearProviders();
-        configureLogging?.Invoke(builder.Logging);
+        // Our hosted services before the web host's: the TCP listener binds before Kestrel, as the Go original binds
+        // TCP first (ConfigureWebHost adds its hosted service after the services registered so far).
+        host.ConfigureServices(services => AddServices(services, options, tcpAddress, time));
+        host.ConfigureWebHost(
+            web => ConfigureWeb(web, options, httpAddress, httpsAddress),
+            webHost => webHost.SuppressEnvironmentConfiguration = true);
 
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        var app = host.Build();
+        TrustBoundaryServices.LoadAll(app.Services);
+        return new NsqLookupApp(app, httpAddress, httpsAddress, options);
+    }
+
+    private static void ConfigureWeb(IWebHostBuilder web, NsqLookupOptions options, ListenAddress? httpAddress, ListenAddress? httpsAddress)
+    {
+        // No hosting-startup scan of the entry assembly at start: the daemon has none, and nothing loads code by name.
+        web.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
+        web.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // Go allows ~1 MiB of request line plus headers (spec §4.1); bodies are ignored, so capped (§8 item 2);
@@ -99,7 +120,12 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
                 kestrel.ListenHttps(httpsAddress.EndPoint);
             }
         });
-        builder.Services.Configure<HostOptions>(host =>
+        web.Configure(app => app.Run(app.ApplicationServices.GetRequiredService<HttpApi>().HandleAsync));
+    }
+
+    private static void AddServices(IServiceCollection services, NsqLookupOptions options, ListenAddress tcpAddress, TimeProvider time)
+    {
+        services.Configure<HostOptions>(host =>
         {
             host.ShutdownTimeout = options.ShutdownTimeout;
 
@@ -107,48 +133,40 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             host.ServicesStopConcurrently = true;
         });
 
-        var time = timeProvider ?? TimeProvider.System;
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(time);
-        builder.Services.AddSingleton(new RegistrationDB(time, options.InactiveProducerTimeout, options.TombstoneLifetime));
-        builder.Services.AddSingleton(new LookupProtocolLimits
+        services.AddSingleton(options);
+        services.AddSingleton(time);
+        services.AddSingleton(new RegistrationDB(time, options.InactiveProducerTimeout, options.TombstoneLifetime));
+        services.AddSingleton(new LookupProtocolLimits
         {
             MaxCommandLineLength = options.MaxCommandLineLength,
             MaxIdentifyBodySize = options.MaxIdentifyBodySize,
         });
-        builder.Services.AddSingleton(new LookupProtocolLogging
+        services.AddSingleton(new LookupProtocolLogging
         {
             PingLevel = options.QuietPings ? LogLevel.Debug : LogLevel.Information,
         });
 
         // The protocol answers IDENTIFY with both bound ports, so it exists only once both listeners are bound.
-        builder.Services.AddSingleton<Func<ServerIdentity, TcpClientHandler>>(sp => identity =>
+        services.AddSingleton<Func<ServerIdentity, TcpClientHandler>>(sp => identity =>
             ActivatorUtilities.CreateInstance<TcpClientHandler>(sp, ActivatorUtilities.CreateInstance<LookupProtocolV1>(sp, identity)));
-        builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
-        builder.Services.AddHostedService<EmptyKeyPruner>();
-        builder.Services.AddHostedService(sp => new Memory.QuietTrimmer(
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<TcpServer>(sp, tcpAddress));
+        services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
+        services.AddHostedService<EmptyKeyPruner>();
+        services.AddHostedService(sp => new Memory.QuietTrimmer(
             sp.GetRequiredService<TimeProvider>(), options.TrimAfterStart, sp.GetRequiredService<ILogger<Memory.QuietTrimmer>>()));
         if (options.DataPath is { } dataPath)
         {
-            builder.Services.AddSingleton<IAdminJournal>(sp => new AdminJournal(
+            services.AddSingleton<IAdminJournal>(sp => new AdminJournal(
                 dataPath, sp.GetRequiredService<RegistrationDB>(), time, sp.GetRequiredService<ILogger<AdminJournal>>()));
         }
         else
         {
-            builder.Services.AddSingleton<IAdminJournal, NoAdminJournal>();
+            services.AddSingleton<IAdminJournal, NoAdminJournal>();
         }
 
-        builder.Services.AddNsqLookupMetrics();
-        builder.Services.AddSingleton<HttpApi>();
-        builder.Services.AddTrustBoundaries(options);
-
-        var app = builder.Build();
-        TrustBoundaryServices.LoadAll(app.Services);
-
-        var api = app.Services.GetRequiredService<HttpApi>();
-        app.Run(api.HandleAsync);
-        return new NsqLookupApp(app, httpAddress, httpsAddress, options);
+        services.AddNsqLookupMetrics();
+        services.AddSingleton<HttpApi>();
+        services.AddTrustBoundaries(options);
     }
 
     /// <summary>Replays <c>--data-path</c> (if set), then binds TCP, then HTTP, then serves: the TCP accept loop starts
@@ -222,7 +240,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             notifier.Notify(ServiceState.Ready);
         }
 
-        _app.Lifetime.ApplicationStopping.Register(() =>
+        _app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
         {
             if (notifier.IsEnabled)
             {
@@ -246,7 +264,16 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     /// <summary>Runs until SIGINT/SIGTERM (or <see cref="StopAsync"/>).</summary>
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        if (_app is IAsyncDisposable asyncDisposable)
+        {
+            return asyncDisposable.DisposeAsync();
+        }
+
+        _app.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private static ListenAddress ParseAddress(string text) =>
         ListenAddress.TryParse(text, out var address, out var error) ? address : throw ListenFailedException.Invalid(text, error);

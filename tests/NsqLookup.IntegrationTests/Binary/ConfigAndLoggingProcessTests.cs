@@ -167,6 +167,35 @@ public sealed class ConfigAndLoggingProcessTests
         lines.Should().OnlyContain(l => l.GetProperty("level").GetString() == "INFO");
     }
 
+    [Fact]
+    public async Task Aspnetcore_environment_variables_configure_nothing()
+    {
+        // Spec §5.6: flags and the config file are the only configuration. A host that read ASPNETCORE_URLS would
+        // log Kestrel's "Overriding address(es)" warning for it (or bind it).
+        int unusedPort;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            unusedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{unusedPort}",
+            ["ASPNETCORE_HTTP_PORTS"] = unusedPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        await using var daemon = new ProcessRunner.Running(
+            DaemonProcess.BinaryPath, ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--log-level=debug"], null, environment);
+        var (_, http) = await DaemonProcess.WaitListeningAsync(daemon);
+        using (var httpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            (await httpClient.GetStringAsync(new Uri($"http://{http}/ping"))).Should().Be("OK");
+        }
+
+        await StopAsync(daemon);
+        daemon.StdErr.Should().NotContain("Overriding").And.NotContain($":{unusedPort}");
+    }
+
     [Theory]
     [InlineData(false, false)]
     [InlineData(true, false)]

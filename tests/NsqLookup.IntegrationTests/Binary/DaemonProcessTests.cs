@@ -77,6 +77,23 @@ public sealed partial class DaemonProcessTests
     }
 
     [Fact]
+    public async Task BothPortsBusy_TheTcpAddressIsTheOneNamed_AsTcpBindsFirst()
+    {
+        using var busyTcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        busyTcp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        busyTcp.Listen();
+        using var busyHttp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        busyHttp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        busyHttp.Listen();
+        var tcp = $"127.0.0.1:{((IPEndPoint)busyTcp.LocalEndPoint!).Port}";
+        var http = $"127.0.0.1:{((IPEndPoint)busyHttp.LocalEndPoint!).Port}";
+
+        var result = await DaemonProcess.RunAsync($"--tcp-address={tcp}", $"--http-address={http}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - listen ({tcp}) failed").And.NotContain(http);
+    }
+
+    [Fact]
     public async Task BusyHttpPort_ExitsOne_NamingTheHttpAddress()
     {
         using var busy = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
