@@ -128,12 +128,15 @@ internal sealed class MetricsCollector : IDisposable
 
         public void Record(long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
         {
-            var series = Find(tags);
             if (_kind == Kind.Histogram)
             {
-                series.Observe(value, _bounds);
+                Record((double)value, tags); // buckets and sums are doubles
+                return;
             }
-            else if (_set)
+
+            // Sums and gauges of integers stay exact in a long.
+            var series = Find(tags);
+            if (_set)
             {
                 series.Set(value);
             }
