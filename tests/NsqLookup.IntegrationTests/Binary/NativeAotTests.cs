@@ -33,6 +33,13 @@ public sealed class NativeAotTests(ITestOutputHelper output)
 
             await using var daemon = DaemonProcess.StartAt(binary, "--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0");
             var (tcp, http) = await DaemonProcess.WaitListeningAsync(daemon);
+
+            // A second after the start the trim unmaps the clean file pages the startup faulted in (Memory/ImagePages.cs):
+            // the binary's resident pages drop by megabytes, and the daemon goes on serving (below) from refaulted ones.
+            var startupPages = ResidentBytesOf(daemon.Process.Id, binary);
+            output.WriteLine($"binary's resident pages at ready: {ProcessResources.Mib(startupPages)}");
+            await Eventually.TrueAsync(
+                () => Task.FromResult(ResidentBytesOf(daemon.Process.Id, binary) < startupPages - (1L << 20)), TimeSpan.FromSeconds(10));
             await using (var client = await TestClient.ConnectAsync(tcp))
             {
                 await client.SendAsync(TestClient.Magic);
@@ -67,5 +74,26 @@ public sealed class NativeAotTests(ITestOutputHelper output)
                 Directory.Delete(outDir, recursive: true);
             }
         }
+    }
+
+    // Sum of the Rss of the process's mappings of the file, from /proc/PID/smaps.
+    private static long ResidentBytesOf(int pid, string file)
+    {
+        long total = 0;
+        var inFile = false;
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                inFile = fields.Length >= 6 && string.Join(' ', fields[5..]) == file;
+            }
+            else if (inFile && fields is ["Rss:", var kb, "kB"])
+            {
+                total += long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return total;
     }
 }
