@@ -15,7 +15,7 @@ internal sealed partial class QuietTrimmer : PeriodicService
     private readonly TimeProvider _time;
     private readonly QuietTrimPolicy _policy;
     private readonly Func<long> _allocatedBytes;
-    private readonly Action _trim;
+    private readonly Func<long> _trim;
     private readonly ILogger<QuietTrimmer> _logger;
     private long _start;
 
@@ -25,8 +25,8 @@ internal sealed partial class QuietTrimmer : PeriodicService
     {
     }
 
-    /// <summary>For tests: a fake clock, allocation counter and trim.</summary>
-    internal QuietTrimmer(TimeProvider time, QuietTrimPolicy policy, Func<long> allocatedBytes, Action trim, ILogger<QuietTrimmer> logger)
+    /// <summary>For tests: a fake clock, allocation counter and trim (which returns the bytes of file pages it unmapped).</summary>
+    internal QuietTrimmer(TimeProvider time, QuietTrimPolicy policy, Func<long> allocatedBytes, Func<long> trim, ILogger<QuietTrimmer> logger)
         : base(time)
     {
         _time = time;
@@ -51,28 +51,31 @@ internal sealed partial class QuietTrimmer : PeriodicService
     {
         if (_policy.Observe(_time.GetElapsedTime(_start), _allocatedBytes()))
         {
-            _trim();
+            var unmapped = _trim();
             Trims++;
-            Log.Trimmed(_logger, Environment.WorkingSet / (1024 * 1024));
+            Log.Trimmed(_logger, unmapped / 1024, Environment.WorkingSet / (1024 * 1024));
         }
 
         return Task.CompletedTask;
     }
 
-    private static void TrimHeap() =>
+    private static long TrimHeap()
+    {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return 0;
+    }
 
     // The daemon's own process (the flag that trims after the start says so; in-process hosts share a test runner's
     // process) also unmaps the clean file pages (its code, libc's) that the startup or the burst faulted in.
-    private static void TrimHeapAndImage()
+    private static long TrimHeapAndImage()
     {
-        TrimHeap();
-        _ = ImagePages.Release();
+        _ = TrimHeap();
+        return ImagePages.Release();
     }
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Debug, "GC: heap compacted (after the start, or quiet after heavy allocation), working set now {WorkingSetMiB} MiB")]
-        public static partial void Trimmed(ILogger logger, long workingSetMiB);
+        [LoggerMessage(LogLevel.Debug, "GC: heap compacted (after the start, or quiet after heavy allocation), {UnmappedKiB} KiB of clean file pages unmapped, working set now {WorkingSetMiB} MiB")]
+        public static partial void Trimmed(ILogger logger, long unmappedKiB, long workingSetMiB);
     }
 }
