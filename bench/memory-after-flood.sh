@@ -18,10 +18,8 @@ if [ -z "${BIN:-}" ]; then
   dotnet publish src/NsqLookup -c Release -r linux-x64 -o "$work/aot" -nologo >/dev/null
   BIN=$work/aot/nsqlookupd
 fi
-read -r tcp http < <(python3 -c 'import socket
-s=[socket.socket() for _ in range(2)]
-[x.bind(("127.0.0.1", 0)) for x in s]
-print(*[x.getsockname()[1] for x in s])')
+. bench/lib.sh # free_ports, median (the script runs from the repository root)
+read -r tcp http < <(free_ports)
 "$BIN" --tcp-address=127.0.0.1:$tcp --http-address=127.0.0.1:$http --log-level=warn 2>"$work/daemon.log" &
 pid=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$http/ping" >/dev/null && break; sleep 0.1; done
@@ -37,7 +35,6 @@ while kill -0 $flood 2>/dev/null; do sample flood; sleep 1; done
 wait $flood || true
 for _ in $(seq 1 "$AFTER"); do sample after; sleep 1; done
 
-. bench/lib.sh # median (the script runs from the repository root)
 idle=$(awk '$2=="before" {print $3}' "$samples" | median)
 peak=$(awk '{print $3}' "$samples" | sort -n | tail -1)
 at30=$(awk '$2=="after" {n++; if (n==30) print $3}' "$samples")

@@ -50,12 +50,7 @@ fi
 commit="$(git rev-parse --short HEAD), src/ as of $(git log -1 --format=%h -- src)"
 if ! git diff --quiet HEAD -- src; then commit="$commit+uncommitted src changes"; fi
 
-free_ports() { # two free loopback ports (the daemon does not log its bound ports at --log-level=warn)
-  python3 -c 'import socket
-s=[socket.socket() for _ in range(2)]
-[x.bind(("127.0.0.1", 0)) for x in s]
-print(*[x.getsockname()[1] for x in s])' 2>/dev/null || echo "14160 14161"
-}
+. bench/lib.sh # free_ports: the daemon does not log its bound ports at --log-level=warn
 
 pid=
 stop_daemon() {
@@ -67,7 +62,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 mkdir -p "$RESULTS"
 rm -f "$RESULTS"/run-*.json "$RESULTS"/run-*.log "$RESULTS"/coalesced-*
 start_daemon() { # $1: log file; sets pid, tcp, http
-  read -r tcp http < <(free_ports)
+  read -r tcp http < <(free_ports 2>/dev/null || echo "14160 14161")
   taskset -c "$DAEMON_CPU" "$daemon" --tcp-address="127.0.0.1:$tcp" --http-address="127.0.0.1:$http" \
     --broadcast-address=127.0.0.1 --log-level=warn 2>"$1" &
   pid=$!

@@ -21,14 +21,14 @@ trap 'if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; fi; 
 
 dotnet build bench/NsqLookup.LoadTool -c Release -nologo -v q >/dev/null
 load=bench/NsqLookup.LoadTool/bin/Release/net10.0/nsqlookup-load.dll
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+. bench/lib.sh # free_ports (the script runs from the repository root)
 
 for round in $(seq 1 "$rounds"); do
   # alternate the order: odd rounds A, B, …; even rounds …, B, A
   order=("$@")
   if [ $((round % 2)) -eq 0 ]; then order=($(printf '%s\n' "$@" | tac)); fi
   for bin in "${order[@]}"; do
-    tcp=$(free_port); http=$(free_port)
+    read -r tcp http < <(free_ports)
     taskset -c "$DAEMON_CPU" "$bin" --tcp-address=127.0.0.1:$tcp --http-address=127.0.0.1:$http \
       --broadcast-address=127.0.0.1 --log-level=warn 2>/dev/null &
     daemon_pid=$!
