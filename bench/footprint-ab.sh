@@ -14,7 +14,8 @@ for _ in $(seq 1 "$runs"); do
   for i in $(seq 1 $#); do
     spec=${!i}
     # shellcheck disable=SC2086 # the spec is "ENV=... /path/bin" on purpose
-    line=$(env ${spec% *} "$probe" -s "${SETTLE_MS:-2000}" -- "${spec##* }" --tcp-address=127.0.0.1:{tcp} \
+    prefix=; [ "${spec% *}" != "$spec" ] && prefix=${spec% *} # a spec without a space is a bare path
+    line=$(env $prefix "$probe" -s "${SETTLE_MS:-2000}" -- "${spec##* }" --tcp-address=127.0.0.1:{tcp} \
       --http-address=127.0.0.1:{http} --log-level=warn ${EXTRA_ARGS:-} 2>/dev/null || true)
     echo "$i $line" >>"$out"
   done

@@ -24,7 +24,7 @@ internal static partial class ImagePages
     {
         // The native binary only: a JIT process keeps loading and relocating assemblies' images while it runs, and
         // a mapping written after the snapshot below must never be dropped.
-        if (!OperatingSystem.IsLinux() || System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled)
+        if (!OperatingSystem.IsLinux() || JitPresence.InThisProcess)
         {
             return 0;
         }
