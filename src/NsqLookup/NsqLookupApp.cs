@@ -24,13 +24,15 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     private readonly ListenAddress? _httpAddress;
     private readonly ListenAddress? _httpsAddress;
     private readonly NsqLookupOptions _options;
+    private readonly bool _rehearsal;
 
-    private NsqLookupApp(IHost app, ListenAddress? httpAddress, ListenAddress? httpsAddress, NsqLookupOptions options)
+    private NsqLookupApp(IHost app, ListenAddress? httpAddress, ListenAddress? httpsAddress, NsqLookupOptions options, bool rehearsal)
     {
         _app = app;
         _httpAddress = httpAddress;
         _httpsAddress = httpsAddress;
         _options = options;
+        _rehearsal = rehearsal;
     }
 
     internal RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
@@ -57,7 +59,9 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     public static NsqLookupApp Create(
         NsqLookupOptions options,
         Action<ILoggingBuilder>? configureLogging = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null) => Create(options, configureLogging, timeProvider, rehearsal: false);
+
+    private static NsqLookupApp Create(NsqLookupOptions options, Action<ILoggingBuilder>? configureLogging, TimeProvider? timeProvider, bool rehearsal)
     {
         ArgumentNullException.ThrowIfNull(options);
         var tcpAddress = ParseAddress(options.TcpAddress);
@@ -79,13 +83,19 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         // Our hosted services before the web host's: the TCP listener binds before Kestrel, as the Go original binds
         // TCP first (ConfigureWebHost adds its hosted service after the services registered so far).
         host.ConfigureServices(services => AddServices(services, options, tcpAddress, time));
+        if (rehearsal)
+        {
+            // No signal handlers and no ProcessExit hook of its own: the daemon's host owns the process's lifetime.
+            host.ConfigureServices(services => services.AddSingleton<IHostLifetime, RehearsalLifetime>());
+        }
+
         host.ConfigureWebHost(
             web => ConfigureWeb(web, options, httpAddress, httpsAddress),
             webHost => webHost.SuppressEnvironmentConfiguration = true);
 
         var app = host.Build();
         TrustBoundaryServices.LoadAll(app.Services);
-        return new NsqLookupApp(app, httpAddress, httpsAddress, options);
+        return new NsqLookupApp(app, httpAddress, httpsAddress, options, rehearsal);
     }
 
     private static void ConfigureWeb(IWebHostBuilder web, NsqLookupOptions options, ListenAddress? httpAddress, ListenAddress? httpsAddress)
@@ -234,15 +244,16 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 
         // systemd Type=notify: READY=1 once both listeners accept, STOPPING=1 when shutdown begins. Honoured
         // whenever NOTIFY_SOCKET is set (UseSystemd() would only switch on when systemd is the parent process).
+        // (A rehearsal instance never speaks for the service: NsqLookupApp.Rehearsal.cs.)
         var notifier = new SystemdNotifier();
-        if (notifier.IsEnabled)
+        if (notifier.IsEnabled && !_rehearsal)
         {
             notifier.Notify(ServiceState.Ready);
         }
 
         _app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
         {
-            if (notifier.IsEnabled)
+            if (notifier.IsEnabled && !_rehearsal)
             {
                 notifier.Notify(ServiceState.Stopping);
             }
