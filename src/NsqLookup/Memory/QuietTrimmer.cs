@@ -44,6 +44,17 @@ internal sealed partial class QuietTrimmer : PeriodicService
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _start = _time.GetTimestamp();
+        if (_policy.TrimAfterStart && _logger.IsEnabled(LogLevel.Debug))
+        {
+            // The daemon's own process: the GC settings it runs with (NsqLookup.csproj sets the native binary's gen0 budget).
+            var gc = GC.GetConfigurationVariables();
+            Log.Settings(
+                _logger,
+                System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+                gc.TryGetValue("ConcurrentGC", out var concurrent) && concurrent is true ? "concurrent" : "not concurrent",
+                gc.TryGetValue("GCGen0MaxBudget", out var budget) && budget is long bytes ? bytes / (1024 * 1024) : -1);
+        }
+
         return base.StartAsync(cancellationToken);
     }
 
@@ -75,6 +86,9 @@ internal sealed partial class QuietTrimmer : PeriodicService
 
     private static partial class Log
     {
+        [LoggerMessage(LogLevel.Debug, "GC: {Flavour}, {Concurrency}, gen0 budget {Gen0MiB} MiB")]
+        public static partial void Settings(ILogger logger, string flavour, string concurrency, long gen0MiB);
+
         [LoggerMessage(LogLevel.Debug, "GC: heap compacted (after the start, or quiet after heavy allocation), {UnmappedKiB} KiB of clean file pages unmapped, working set now {WorkingSetMiB} MiB")]
         public static partial void Trimmed(ILogger logger, long unmappedKiB, long workingSetMiB);
     }
