@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
 using NsqLookup.IntegrationTests.Infrastructure;
 
@@ -15,6 +13,16 @@ public sealed partial class StopRehearsalTests
 {
     private const string Rehearsed = "DEBUG: JIT: stop path rehearsed on a throwaway loopback instance in ";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    // The hosting stack's stop path: the host's, the web host's and Kestrel's StopAsync, and the transports' unbinding.
+    private static readonly string[] StopPath =
+    [
+        "Microsoft.Extensions.Hosting.Internal.Host+<StopAsync>",
+        "Microsoft.AspNetCore.Hosting.GenericWebHostService+<StopAsync>",
+        "Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerImpl+<StopAsync>",
+        "TransportManager+<StopTransportsAsync>",
+        "TransportManager+ActiveTransport+<UnbindAsync>",
+    ];
 
     [Fact]
     public async Task AtSigterm_TheHostsAndKestrelsStopCode_IsAlreadyCompiled()
@@ -55,8 +63,9 @@ public sealed partial class StopRehearsalTests
             // the marker. Without it they and about 170 other methods were compiled after the signal.
             compiled.Take(marker).Should().Contain(m => m.Contains("Microsoft.Extensions.Hosting.Internal.Host+<StopAsync>", StringComparison.Ordinal));
             var afterMarker = compiled.Skip(marker).ToList();
-            afterMarker.Should().NotContain(m =>
-                m.Contains("+<StopAsync>", StringComparison.Ordinal) || m.Contains("+<UnbindAsync>", StringComparison.Ordinal));
+            // (A BackgroundService's StopAsync may still need its box's resumption compiled at the signal: in the
+            // rehearsal its wait can complete synchronously.)
+            afterMarker.Should().NotContain(m => StopPath.Any(s => m.Contains(s, StringComparison.Ordinal)));
             afterMarker.Count.Should().BeLessThan(80, string.Join('\n', afterMarker));
         }
         finally
@@ -93,36 +102,25 @@ public sealed partial class StopRehearsalTests
     [Fact]
     public async Task TheThrowawayInstance_NeverTalksToSystemd()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"nsqlookupd-notify-{Guid.NewGuid():N}.sock");
-        using var notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        notify.Bind(new UnixDomainSocketEndPoint(path));
-        try
-        {
-            await using var daemon = new ProcessRunner.Running(
-                DaemonProcess.BinaryPath,
-                ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--log-level=debug"],
-                environment: new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
-            (await daemon.WaitForAsync(d => d.StdErr.Contains(Rehearsed, StringComparison.Ordinal), Timeout)).Should().BeTrue(daemon.StdErr);
-            DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
-            (await daemon.WaitForExitAsync(Timeout)).Should().Be(0, daemon.StdErr);
+        using var notify = new NotifySocket();
+        await using var daemon = new ProcessRunner.Running(
+            DaemonProcess.BinaryPath,
+            ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--log-level=debug"],
+            environment: notify.Environment);
+        (await daemon.WaitForAsync(d => d.StdErr.Contains(Rehearsed, StringComparison.Ordinal), Timeout)).Should().BeTrue(daemon.StdErr);
+        DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
+        (await daemon.WaitForExitAsync(Timeout)).Should().Be(0, daemon.StdErr);
 
-            // The daemon's own READY=1 and STOPPING=1, and nothing from the rehearsal between or after them.
-            var messages = new List<string>();
-            while (notify.Available > 0)
-            {
-                var buffer = new byte[1024];
-                var n = await notify.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Timeout);
-                messages.Add(Encoding.UTF8.GetString(buffer, 0, n));
-            }
-
-            messages.Should().HaveCount(2, string.Join(" | ", messages));
-            messages[0].Should().Contain("READY=1");
-            messages[1].Should().Contain("STOPPING=1");
-        }
-        finally
+        // The daemon's own READY=1 and STOPPING=1, and nothing from the rehearsal between or after them.
+        var messages = new List<string>();
+        while (notify.Available > 0)
         {
-            File.Delete(path);
+            messages.Add(await notify.ReceiveAsync());
         }
+
+        messages.Should().HaveCount(2, string.Join(" | ", messages));
+        messages[0].Should().Contain("READY=1");
+        messages[1].Should().Contain("STOPPING=1");
     }
 
     // DOTNET_JitStdOutFile with DOTNET_JitDisasmSummary=1 writes one "N: JIT compiled <method> [tier, sizes]" line per method.
