@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using NsqLookup.Logging;
 
 namespace NsqLookup;
 
@@ -12,9 +13,9 @@ namespace NsqLookup;
 /// exit's 46 ms (bench/FOOTPRINT.md). So shortly after the start, the daemon's JIT process runs a throwaway instance
 /// of itself on loopback ephemeral ports: it starts it, connects a producer that registers and leaves, one that
 /// registers and stays, and a keep-alive HTTP client, and stops it, which compiles that code once, while nothing
-/// waits on it. The throwaway instance has its own registry, metrics and host, no log output, no signal handlers, and
-/// never talks to systemd; it lives about 0.3 s, most of it compiling some 550 methods. The native binary is compiled
-/// ahead of time and never rehearses.
+/// waits on it. The throwaway instance has its own registry, metrics and host; it logs in the daemon's format to
+/// nowhere, has no signal handlers and never talks to systemd. It lives about 0.3 s, most of it compiling some 550
+/// methods. The native binary is compiled ahead of time and never rehearses.
 /// </summary>
 public sealed partial class NsqLookupApp
 {
@@ -31,7 +32,7 @@ public sealed partial class NsqLookupApp
             await Task.Delay(delay, stopping).ConfigureAwait(false);
             var compiledBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
             var started = Stopwatch.GetTimestamp();
-            await RunRehearsalAsync(stopping).ConfigureAwait(false);
+            await RunRehearsalAsync(_options, stopping).ConfigureAwait(false);
             Log.StopPathRehearsed(
                 logger,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds,
@@ -49,7 +50,7 @@ public sealed partial class NsqLookupApp
         }
     }
 
-    private static async Task RunRehearsalAsync(CancellationToken stopping)
+    private static async Task RunRehearsalAsync(NsqLookupOptions daemon, CancellationToken stopping)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(RehearsalTimeout);
@@ -61,8 +62,18 @@ public sealed partial class NsqLookupApp
             HttpAddress = "127.0.0.1:0",
             BroadcastAddress = "127.0.0.1",
             ShutdownTimeout = TimeSpan.FromSeconds(1),
+
+            // The daemon's own log format and level, written nowhere: the lines its exit prints (a held connection's
+            // ERROR line even at --log-level=warn) are formatted through code compiled here, not at the signal.
+            LogLevel = daemon.LogLevel,
+            LogFormat = daemon.LogFormat,
+            LogPrefix = daemon.LogPrefix,
         };
-        var rehearsal = Create(options, configureLogging: null, timeProvider: null, rehearsal: true);
+        var rehearsal = Create(
+            options,
+            logging => logging.AddGoLog(options, TextWriter.Null, TimeProvider.System),
+            timeProvider: null,
+            rehearsal: true);
         await using (rehearsal.ConfigureAwait(false))
         {
             await rehearsal.StartAsync(token).ConfigureAwait(false);

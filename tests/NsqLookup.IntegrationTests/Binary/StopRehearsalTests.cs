@@ -75,6 +75,61 @@ public sealed partial class StopRehearsalTests
     }
 
     [Fact]
+    public async Task AtWarnLevel_TheExitsErrorLines_AreWrittenByCodeTheRehearsalCompiled()
+    {
+        // At --log-level=warn the daemon logs nothing until the exit, which prints an ERROR line for each producer
+        // still connected. The rehearsal logs in the daemon's format (to nowhere), so that code is compiled already.
+        var jitLog = Path.Combine(Path.GetTempPath(), $"nsqlookupd-jit-{Guid.NewGuid():N}.txt");
+        try
+        {
+            await using var daemon = new ProcessRunner.Running(
+                DaemonProcess.BinaryPath,
+                ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--log-level=warn"],
+                environment: new Dictionary<string, string>
+                {
+                    ["DOTNET_JitStdOutFile"] = jitLog,
+                    ["DOTNET_JitDisasmSummary"] = "1",
+                });
+
+            // No log line says when the rehearsal is done at this level: it starts 0.3 s after the start and takes
+            // about as long; the list shows its host's StopAsync once the runtime has flushed it (or after 10 s).
+            var (tcp, http) = await ListeningAsync(daemon.Process.Id);
+            for (var waited = 0; waited < 100 && !FileHas(jitLog, "Microsoft.Extensions.Hosting.Internal.Host+<StopAsync>"); waited++)
+            {
+                await Task.Delay(100);
+            }
+
+            await using var producer = await TestClient.ConnectAsync(tcp);
+            await producer.SendAsync(TestClient.Magic);
+            await producer.SendAsync(TestClient.Identify(TestClient.DefaultIdentifyBody));
+            _ = await producer.ReadFrameAsync();
+            (await producer.CommandAsync("REGISTER held c\n")).Should().Be("OK");
+            using (var client = new HttpClient { Timeout = Timeout })
+            {
+                (await client.GetStringAsync($"http://127.0.0.1:{http.Port}/info")).Should().Contain("\"version\"");
+            }
+
+            DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
+            (await daemon.WaitForExitAsync(Timeout)).Should().Be(0, daemon.StdErr);
+            daemon.StdErr.Should().Contain("ERROR: client(").And.Contain("use of closed network connection");
+
+            var compiled = File.ReadAllLines(jitLog).Where(l => l.Contains("JIT compiled ", StringComparison.Ordinal)).ToList();
+            var marker = compiled.FindIndex(m => m.Contains("DoInfo", StringComparison.Ordinal));
+            marker.Should().BePositive();
+            compiled.Take(marker).Should().Contain(m => m.Contains("Microsoft.Extensions.Hosting.Internal.Host+<StopAsync>", StringComparison.Ordinal));
+
+            // (The host's own lifetime lines go through FormattedLogValues, which the rehearsal's silent lifetime
+            // never logs; the daemon's provider drops them.)
+            compiled.Skip(marker).Should().NotContain(m =>
+                m.Contains("JIT compiled NsqLookup.Logging.", StringComparison.Ordinal) && !m.Contains("FormattedLogValues", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(jitLog);
+        }
+    }
+
+    [Fact]
     public async Task TheThrowawayInstance_LeavesNoTraceInTheDaemon()
     {
         await using var daemon = DaemonProcess.Start("--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--log-level=debug");
@@ -121,6 +176,41 @@ public sealed partial class StopRehearsalTests
         messages.Should().HaveCount(2, string.Join(" | ", messages));
         messages[0].Should().Contain("READY=1");
         messages[1].Should().Contain("STOPPING=1");
+    }
+
+    private static bool FileHas(string path, string text)
+    {
+        try
+        {
+            return File.Exists(path) && File.ReadAllText(path).Contains(text, StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    // The bound ports of a daemon that logs no listening line (--log-level=warn): once it listens on exactly two ports
+    // (its own; the rehearsal's two more come and go), the one that answers HTTP is the HTTP port.
+    private static async Task<(System.Net.IPEndPoint Tcp, System.Net.IPEndPoint Http)> ListeningAsync(int pid)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var ports = ProcessResources.ListeningPorts(pid);
+            if (ports.Count == 2)
+            {
+                var first = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ports[0]);
+                var second = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ports[1]);
+                await using var probe = await TestClient.ConnectAsync(first);
+                await probe.SendAsync("GET /ping HTTP/1.0\r\n\r\n");
+                var answer = System.Text.Encoding.ASCII.GetString(await probe.ReadToEndAsync());
+                return answer.StartsWith("HTTP/", StringComparison.Ordinal) ? (second, first) : (first, second);
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("the daemon did not listen on two ports");
     }
 
     // DOTNET_JitStdOutFile with DOTNET_JitDisasmSummary=1 writes one "N: JIT compiled <method> [tier, sizes]" line per method.

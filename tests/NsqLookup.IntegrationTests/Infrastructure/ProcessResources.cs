@@ -33,6 +33,43 @@ public static class ProcessResources
         return sockets;
     }
 
+    /// <summary>The TCP ports another process listens on (Linux): its socket inodes (<c>/proc/PID/fd</c>) matched with
+    /// the LISTEN rows of <c>/proc/net/tcp</c> and <c>tcp6</c>; for a daemon that logs no listening line.</summary>
+    public static IReadOnlyList<int> ListeningPorts(int pid)
+    {
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var fd in Directory.GetFiles($"/proc/{pid}/fd"))
+        {
+            try
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+                {
+                    inodes.Add(target["socket:[".Length..^1]);
+                }
+            }
+            catch (IOException)
+            {
+                // closed meanwhile
+            }
+        }
+
+        var ports = new List<int>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            // "sl local_address rem_address st ... inode": local "0100007F:1F90", state 0A is LISTEN, inode is field 9.
+            foreach (var row in File.ReadLines(table).Skip(1))
+            {
+                var fields = row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields.Length > 9 && fields[3] == "0A" && inodes.Contains(fields[9]))
+                {
+                    ports.Add(int.Parse(fields[1][(fields[1].IndexOf(':', StringComparison.Ordinal) + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        return ports;
+    }
+
     /// <summary>Open descriptors grouped by kind (<c>socket</c>, <c>pipe</c>, <c>anon_inode:[eventpoll]</c>, …), for
     /// explaining a difference.</summary>
     public static string DescribeDescriptors()
