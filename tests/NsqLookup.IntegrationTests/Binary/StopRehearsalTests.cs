@@ -30,14 +30,7 @@ public sealed partial class StopRehearsalTests
         var jitLog = Path.Combine(Path.GetTempPath(), $"nsqlookupd-jit-{Guid.NewGuid():N}.txt");
         try
         {
-            await using var daemon = new ProcessRunner.Running(
-                DaemonProcess.BinaryPath,
-                ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--log-level=debug"],
-                environment: new Dictionary<string, string>
-                {
-                    ["DOTNET_JitStdOutFile"] = jitLog,
-                    ["DOTNET_JitDisasmSummary"] = "1",
-                });
+            await using var daemon = StartListingCompiledMethods(jitLog, "debug");
             var (_, http) = await DaemonProcess.WaitListeningAsync(daemon);
             (await daemon.WaitForAsync(d => d.StdErr.Contains(Rehearsed, StringComparison.Ordinal), Timeout))
                 .Should().BeTrue(daemon.StdErr);
@@ -55,7 +48,7 @@ public sealed partial class StopRehearsalTests
             DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
             (await daemon.WaitForExitAsync(Timeout)).Should().Be(0, daemon.StdErr);
 
-            var compiled = File.ReadAllLines(jitLog).Where(l => l.Contains("JIT compiled ", StringComparison.Ordinal)).ToList();
+            var compiled = CompiledMethods(jitLog);
             var marker = compiled.FindIndex(m => m.Contains("DoInfo", StringComparison.Ordinal));
             marker.Should().BePositive(string.Join('\n', compiled.TakeLast(50)));
 
@@ -82,14 +75,7 @@ public sealed partial class StopRehearsalTests
         var jitLog = Path.Combine(Path.GetTempPath(), $"nsqlookupd-jit-{Guid.NewGuid():N}.txt");
         try
         {
-            await using var daemon = new ProcessRunner.Running(
-                DaemonProcess.BinaryPath,
-                ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--log-level=warn"],
-                environment: new Dictionary<string, string>
-                {
-                    ["DOTNET_JitStdOutFile"] = jitLog,
-                    ["DOTNET_JitDisasmSummary"] = "1",
-                });
+            await using var daemon = StartListingCompiledMethods(jitLog, "warn");
 
             // No log line says when the rehearsal is done at this level: it starts 0.3 s after the start and takes
             // about as long; the list shows its host's StopAsync once the runtime has flushed it (or after 10 s).
@@ -113,7 +99,7 @@ public sealed partial class StopRehearsalTests
             (await daemon.WaitForExitAsync(Timeout)).Should().Be(0, daemon.StdErr);
             daemon.StdErr.Should().Contain("ERROR: client(").And.Contain("use of closed network connection");
 
-            var compiled = File.ReadAllLines(jitLog).Where(l => l.Contains("JIT compiled ", StringComparison.Ordinal)).ToList();
+            var compiled = CompiledMethods(jitLog);
             var marker = compiled.FindIndex(m => m.Contains("DoInfo", StringComparison.Ordinal));
             marker.Should().BePositive();
             compiled.Take(marker).Should().Contain(m => m.Contains("Microsoft.Extensions.Hosting.Internal.Host+<StopAsync>", StringComparison.Ordinal));
@@ -213,7 +199,20 @@ public sealed partial class StopRehearsalTests
         throw new TimeoutException("the daemon did not listen on two ports");
     }
 
-    // DOTNET_JitStdOutFile with DOTNET_JitDisasmSummary=1 writes one "N: JIT compiled <method> [tier, sizes]" line per method.
+    // DOTNET_JitStdOutFile with DOTNET_JitDisasmSummary=1 makes the runtime write one "N: JIT compiled <method> [tier,
+    // sizes]" line per method it compiles, in order.
+    private static ProcessRunner.Running StartListingCompiledMethods(string jitLog, string logLevel) => new(
+        DaemonProcess.BinaryPath,
+        ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", $"--log-level={logLevel}"],
+        environment: new Dictionary<string, string>
+        {
+            ["DOTNET_JitStdOutFile"] = jitLog,
+            ["DOTNET_JitDisasmSummary"] = "1",
+        });
+
+    private static List<string> CompiledMethods(string jitLog) =>
+        File.ReadAllLines(jitLog).Where(l => l.Contains("JIT compiled ", StringComparison.Ordinal)).ToList();
+
     [GeneratedRegex(@"rehearsed on a throwaway loopback instance in [0-9.]+ ms \((?<n>[0-9]+) methods compiled\)")]
     private static partial Regex RehearsedMethods();
 }
