@@ -138,23 +138,10 @@ public sealed partial class NsqLookupApp
     private static async Task ExchangeAsync(Socket socket, byte[] command, CancellationToken token)
     {
         await socket.SendAsync(command, token).ConfigureAwait(false);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
         var size = new byte[4];
-        await ReceiveExactlyAsync(socket, size, token).ConfigureAwait(false);
-        await ReceiveExactlyAsync(socket, new byte[BinaryPrimitives.ReadInt32BigEndian(size)], token).ConfigureAwait(false);
-    }
-
-    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken token)
-    {
-        while (!buffer.IsEmpty)
-        {
-            var read = await socket.ReceiveAsync(buffer, token).ConfigureAwait(false);
-            if (read == 0)
-            {
-                throw new IOException("the rehearsal instance closed the connection");
-            }
-
-            buffer = buffer[read..];
-        }
+        await stream.ReadExactlyAsync(size, token).ConfigureAwait(false);
+        await stream.ReadExactlyAsync(new byte[BinaryPrimitives.ReadInt32BigEndian(size)], token).ConfigureAwait(false);
     }
 
     private sealed class RehearsalLifetime : IHostLifetime

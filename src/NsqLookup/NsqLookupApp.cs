@@ -246,14 +246,15 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         // whenever NOTIFY_SOCKET is set (UseSystemd() would only switch on when systemd is the parent process).
         // (A rehearsal instance never speaks for the service: NsqLookupApp.Rehearsal.cs.)
         var notifier = new SystemdNotifier();
-        if (notifier.IsEnabled && !_rehearsal)
+        var notifies = notifier.IsEnabled && !_rehearsal;
+        if (notifies)
         {
             notifier.Notify(ServiceState.Ready);
         }
 
         _app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.Register(() =>
         {
-            if (notifier.IsEnabled && !_rehearsal)
+            if (notifies)
             {
                 notifier.Notify(ServiceState.Stopping);
             }
