@@ -68,9 +68,9 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         // --http-address="" switches the plain listener off (for operators whose clients all speak HTTPS).
         var httpAddress = options.HttpAddress.Length == 0 ? null : ParseAddress(options.HttpAddress);
         var httpsAddress = options.HttpsAddress.Length == 0 ? null : ParseAddress(options.HttpsAddress);
-        // A bare HostBuilder with the web host on it, rather than WebApplication.CreateEmptyBuilder: the same generic
-        // host and Kestrel without WebApplication's own bootstrap and pipeline wiring, which the daemon's single
-        // app.Run handler never used (startup -2 ms, idle RSS -1.3 MiB; bench/FOOTPRINT.md).
+        // A bare HostBuilder with Kestrel as one of its hosted services (Http/KestrelService.cs): no WebApplication
+        // and no web host, whose bootstrap, pipeline and startup filters the daemon's single handler never used
+        // (native startup -2 ms for WebApplication, then -11 % for the web host; bench/FOOTPRINT.md).
         // Flags and the config file are the only configuration: no ASPNETCORE_ environment variables (URLS,
         // hosting startups), appsettings or launch profiles (spec §5.6), so Kestrel listens on --http-address only.
         var time = timeProvider ?? TimeProvider.System;
@@ -80,8 +80,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             configureLogging?.Invoke(logging);
         });
 
-        // Our hosted services before the web host's: the TCP listener binds before Kestrel, as the Go original binds
-        // TCP first (ConfigureWebHost adds its hosted service after the services registered so far).
+        // Our hosted services first: the TCP listener binds before Kestrel (registered last, below).
         host.ConfigureServices(services => AddServices(services, options, tcpAddress, time));
         if (rehearsal)
         {
@@ -89,20 +88,18 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             host.ConfigureServices(services => services.AddSingleton<IHostLifetime, RehearsalLifetime>());
         }
 
-        host.ConfigureWebHost(
-            web => ConfigureWeb(web, options, httpAddress, httpsAddress),
-            webHost => webHost.SuppressEnvironmentConfiguration = true);
+        // Kestrel after our hosted services: the TCP listener binds before HTTP, as the Go original binds TCP first.
+        host.ConfigureServices(services => AddHttp(services, options, httpAddress, httpsAddress));
 
         var app = host.Build();
         TrustBoundaryServices.LoadAll(app.Services);
         return new NsqLookupApp(app, httpAddress, httpsAddress, options, rehearsal);
     }
 
-    private static void ConfigureWeb(IWebHostBuilder web, NsqLookupOptions options, ListenAddress? httpAddress, ListenAddress? httpsAddress)
+    private static void AddHttp(IServiceCollection services, NsqLookupOptions options, ListenAddress? httpAddress, ListenAddress? httpsAddress)
     {
-        // No hosting-startup scan of the entry assembly at start: the daemon has none, and nothing loads code by name.
-        web.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
-        web.UseKestrelCore().ConfigureKestrel(kestrel =>
+        KestrelService.AddTo(services);
+        services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // Go allows ~1 MiB of request line plus headers (spec §4.1); bodies are ignored, so capped (§8 item 2);
@@ -130,7 +127,6 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
                 kestrel.ListenHttps(httpsAddress.EndPoint);
             }
         });
-        web.Configure(app => app.Run(app.ApplicationServices.GetRequiredService<HttpApi>().HandleAsync));
     }
 
     private static void AddServices(IServiceCollection services, NsqLookupOptions options, ListenAddress tcpAddress, TimeProvider time)
@@ -215,7 +211,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             throw new ListenFailedException(failed.Text, ex.Message, ex);
         }
 
-        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
+        var addresses = _app.Services.GetRequiredService<KestrelService>().Server.Features.Get<IServerAddressesFeature>()!;
         foreach (var url in addresses.Addresses)
         {
             var bound = new Uri(url);

@@ -14,11 +14,10 @@ public sealed partial class StopRehearsalTests
     private const string Rehearsed = "DEBUG: JIT: stop path rehearsed on a throwaway loopback instance in ";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    // The hosting stack's stop path: the host's, the web host's and Kestrel's StopAsync, and the transports' unbinding.
+    // The hosting stack's stop path: the host's and Kestrel's StopAsync, and the transports' unbinding.
     private static readonly string[] StopPath =
     [
         "Microsoft.Extensions.Hosting.Internal.Host+<StopAsync>",
-        "Microsoft.AspNetCore.Hosting.GenericWebHostService+<StopAsync>",
         "Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerImpl+<StopAsync>",
         "TransportManager+<StopTransportsAsync>",
         "TransportManager+ActiveTransport+<UnbindAsync>",
