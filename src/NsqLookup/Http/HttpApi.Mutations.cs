@@ -8,8 +8,11 @@ namespace NsqLookup.Http;
 /// <c>*</c> is never a wildcard (spec §8 item 5, deviation: safer).</summary>
 internal sealed partial class HttpApi
 {
-    // Each handler applies its change and names what it did inside _journal.ApplyAsync, then answers once that is
-    // durable (--data-path; without it the change is all there is). Validation failures never reach the journal.
+    // Journal first (docs/persistence.md): each handler names the records its action needs (reading the registry,
+    // changing nothing), and its registry change runs only once they are durable, so a reader never sees an action
+    // before its fsync and a failed write (an IOException: logged, 500 INTERNAL_ERROR) changes nothing. Without
+    // --data-path the change is applied at once. Validation failures never reach the journal, nor does an action
+    // the journal could not store (400, RefusedAsync).
     private async ValueTask<ApiResult> DoCreateTopicAsync(RequestTarget target)
     {
         if (TopicArg(target, out _, out var topic) is { } error)
@@ -23,12 +26,8 @@ internal sealed partial class HttpApi
         }
 
         LogAddingTopic(topic);
-        await _journal.ApplyAsync(() =>
-        {
-            _db.AddRegistration(Registration.Topic(topic));
-            return [AdminAction.CreateTopic(topic)];
-        }).ConfigureAwait(false);
-        return ApiResult.Empty;
+        return await CommitAsync(() => [AdminAction.CreateTopic(topic)], () => _db.AddRegistration(Registration.Topic(topic)))
+            .ConfigureAwait(false) ?? ApiResult.Empty;
     }
 
     private async ValueTask<ApiResult> DoDeleteTopicAsync(RequestTarget target)
@@ -38,7 +37,7 @@ internal sealed partial class HttpApi
             return error;
         }
 
-        await _journal.ApplyAsync(() =>
+        return await CommitAsync(() => [AdminAction.DeleteTopic(topic)], () =>
         {
             // As the Go original: every channel key of the topic, then the topic key, one line per key removed.
             foreach (var removed in _db.DeleteTopic(topic))
@@ -52,10 +51,7 @@ internal sealed partial class HttpApi
                     LogRemovingChannel(removed.SubKey, topic);
                 }
             }
-
-            return [AdminAction.DeleteTopic(topic)];
-        }).ConfigureAwait(false);
-        return ApiResult.Empty;
+        }).ConfigureAwait(false) ?? ApiResult.Empty;
     }
 
     private async ValueTask<ApiResult> DoTombstoneTopicProducerAsync(RequestTarget target)
@@ -73,10 +69,10 @@ internal sealed partial class HttpApi
         LogSettingTombstone(node, topic);
         var at = _time.GetUtcNow();
 
-        // Kept only when it marked an entry: one that matched nothing had no effect, and must not gain one after a restart.
-        await _journal.ApplyAsync(() => _db.Tombstone(topic, node) > 0 ? [AdminAction.Tombstone(topic, node, at)] : [])
-            .ConfigureAwait(false);
-        return ApiResult.Empty;
+        // Kept only when it marks an entry: one that matches nothing has no effect, and must not gain one after a restart.
+        return await CommitAsync(
+            () => _db.TombstoneMatches(topic, node) > 0 ? [AdminAction.Tombstone(topic, node, at)] : [],
+            () => _db.Tombstone(topic, node)).ConfigureAwait(false) ?? ApiResult.Empty;
     }
 
     private async ValueTask<ApiResult> DoCreateChannelAsync(RequestTarget target)
@@ -88,13 +84,11 @@ internal sealed partial class HttpApi
 
         LogAddingChannel(channel, topic);
         LogAddingTopic(topic);
-        await _journal.ApplyAsync(() =>
+        return await CommitAsync(() => [AdminAction.CreateChannel(topic, channel), AdminAction.CreateTopic(topic)], () =>
         {
             _db.AddRegistration(Registration.Channel(topic, channel));
             _db.AddRegistration(Registration.Topic(topic));
-            return [AdminAction.CreateChannel(topic, channel), AdminAction.CreateTopic(topic)];
-        }).ConfigureAwait(false);
-        return ApiResult.Empty;
+        }).ConfigureAwait(false) ?? ApiResult.Empty;
     }
 
     private async ValueTask<ApiResult> DoDeleteChannelAsync(RequestTarget target)
@@ -104,12 +98,16 @@ internal sealed partial class HttpApi
             return error;
         }
 
+        // The record is written when the key exists now; the answer is what the delete found once durable (an
+        // ephemeral channel may have gone meanwhile: deleting what is absent changes nothing on replay either).
         var removed = false;
-        await _journal.ApplyAsync(() =>
+        if (await CommitAsync(
+            () => _db.Channels(topic).Contains(channel, StringComparer.Ordinal) ? [AdminAction.DeleteChannel(topic, channel)] : [],
+            () => removed = _db.DeleteChannel(topic, channel)).ConfigureAwait(false) is { } refused)
         {
-            removed = _db.DeleteChannel(topic, channel);
-            return removed ? [AdminAction.DeleteChannel(topic, channel)] : [];
-        }).ConfigureAwait(false);
+            return refused;
+        }
+
         if (!removed)
         {
             return ApiResult.Fail(404, ApiErrors.ChannelNotFound);
@@ -118,6 +116,33 @@ internal sealed partial class HttpApi
         LogRemovingChannel(channel, topic);
         return ApiResult.Empty;
     }
+
+    /// <summary>Journals the planned records and applies the change once they are durable; null when done (or
+    /// nothing was needed), a 400 when the journal cannot store a record. A failed write throws.</summary>
+    private async ValueTask<ApiResult?> CommitAsync(Func<IReadOnlyList<AdminAction>> plan, Action apply)
+    {
+        try
+        {
+            await _journal.CommitAsync(plan, apply).ConfigureAwait(false);
+            return null;
+        }
+        catch (AdminActionRefusedException ex)
+        {
+            LogRefused(ex.Message);
+            return ApiResult.Fail(400, ex.Message);
+        }
+        catch (IOException ex)
+        {
+            LogNotApplied(ex.Message);
+            return ApiResult.Fail(500, ApiErrors.InternalError);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "DATA: admin action refused, --data-path cannot keep it - {Reason}")]
+    private partial void LogRefused(string reason);
+
+    [LoggerMessage(LogLevel.Error, "DATA: admin action not applied, its record could not be written - {Error}")]
+    private partial void LogNotApplied(string error);
 
     /// <summary><c>http_api.GetTopicChannelArgs</c>, after the parse check: topic present and valid, then channel
     /// present and valid. Null when all is well.</summary>

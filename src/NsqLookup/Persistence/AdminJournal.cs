@@ -6,9 +6,11 @@ namespace NsqLookup.Persistence;
 /// <summary>
 /// <c>--data-path</c>: the HTTP admin actions, kept in an append-only journal with a CRC-32C per record and an
 /// fsync before any of them is acknowledged, compacted into a snapshot when the journal outgrows it
-/// (docs/persistence.md). Actions are queued in registry order under one lock; one writer thread appends
-/// everything queued while its previous fsync ran and then fsyncs once (group commit), so concurrent admin
-/// requests share fsyncs while each still waits for its own record to be durable.
+/// (docs/persistence.md). Journal first: an action's records are queued under one lock, one writer thread appends
+/// everything queued while its previous fsync ran and fsyncs once (group commit), and only then applies the
+/// batch's registry changes, in journal order, and completes its requests. So concurrent admin requests share
+/// fsyncs, nobody sees a change before it is durable, and a failed write changes nothing. Before each write the
+/// directory and the journal are checked to still be the ones opened (<see cref="CheckIdentity"/>).
 /// </summary>
 internal sealed partial class AdminJournal : IAdminJournal, IDisposable
 {
@@ -20,7 +22,11 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
     private readonly SemaphoreSlim _signal = new(0);
     private ArrayBufferWriter<byte> _pending = new(4096);
     private ArrayBufferWriter<byte> _writing = new(4096);
-    private TaskCompletionSource? _pendingCommit;
+    private List<Planned> _pendingApplies = [];
+    private List<Planned> _writingApplies = [];
+    private TaskCompletionSource<bool>? _pendingCommit;
+    private bool _inFlight;
+    private FileIdentity? _directoryIdentity;
     private AdminState _state = new();
     private DataPathLock? _lock;
     private FileStream? _journal;
@@ -45,6 +51,10 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
 
     public int CompactionFactor { get; init; } = 4;
 
+    /// <summary>How a batch is made durable: <c>fsync</c>. Tests replace it to hold a batch between its write and
+    /// its fsync, or to fail it.</summary>
+    internal Action<FileStream> Fsync { get; init; } = static stream => stream.Flush(flushToDisk: true);
+
     /// <summary>Locks the directory, replays snapshot and journal into the registry and starts the writer. Throws
     /// <see cref="DataPathException"/> when the directory cannot be used; call before the listeners open.</summary>
     public void Open()
@@ -56,6 +66,7 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
 
         var start = _time.GetTimestamp();
         _lock = DataPathLock.Acquire(_files.Directory);
+        _directoryIdentity = FileIdentity.IsSupported ? FileIdentity.OfPath(_files.Directory) : null;
         try
         {
             var replay = JournalReplay.Load(_files, TruncateTornTail);
@@ -92,44 +103,57 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
         _writer.Start();
     }
 
-    public ValueTask ApplyAsync(Func<IReadOnlyList<AdminAction>> apply)
+    public ValueTask<bool> CommitAsync(Func<IReadOnlyList<AdminAction>> plan, Action apply)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(apply);
         lock (_order)
         {
-            // Refused before the registry changes: nothing is applied that could not be kept.
-            if (_failure is { } failure)
-            {
-                throw new IOException($"--data-path unusable since an earlier write failed: {failure.Message}", failure);
-            }
-
-            ObjectDisposedException.ThrowIf(_stopping || _writer is null, this);
-            var actions = apply();
+            ThrowIfUnusable();
+            var actions = plan();
             if (actions.Count == 0)
             {
-                return ValueTask.CompletedTask;
+                return ValueTask.FromResult(false);
             }
 
+            // Refused before anything is queued or applied: nothing is acknowledged that could not be kept.
             foreach (var action in actions)
             {
-                _state.Apply(action);
+                if (AdminRecordCodec.Refusal(action) is { } refusal)
+                {
+                    throw new AdminActionRefusedException(refusal);
+                }
+            }
+
+            return Queue(actions, apply);
+        }
+    }
+
+    public ValueTask<bool> ApplyAsync(Func<IReadOnlyList<AdminAction>> applyAndName)
+    {
+        ArgumentNullException.ThrowIfNull(applyAndName);
+        lock (_order)
+        {
+            ThrowIfUnusable();
+
+            // A change applied now must not overtake one whose record is queued or being written and whose registry
+            // change comes after its fsync: the journal would hold them in the other order.
+            if (_pendingCommit is not null || _inFlight)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            var actions = applyAndName().Where(action =>
+            {
                 if (AdminRecordCodec.CanEncode(action))
                 {
-                    AdminRecordCodec.Encode(action, _pending);
+                    return true;
                 }
-                else
-                {
-                    Log.TooLong(_logger, action.Kind.ToString());
-                }
-            }
 
-            if (_pendingCommit is null)
-            {
-                _pendingCommit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _signal.Release();
-            }
-
-            return new ValueTask(_pendingCommit.Task);
+                Log.TooLong(_logger, action.Kind.ToString());
+                return false;
+            }).ToList();
+            return actions.Count == 0 ? ValueTask.FromResult(true) : Queue(actions, static () => { });
         }
     }
 
@@ -170,7 +194,7 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
         {
             _signal.Wait();
             bool stopping;
-            TaskCompletionSource? commit;
+            TaskCompletionSource<bool>? commit;
             lock (_order)
             {
                 stopping = _stopping;
@@ -204,33 +228,106 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
     }
 
     /// <summary>Under the order lock: hands the queued records to the writer.</summary>
-    private TaskCompletionSource? TakeBatch()
+    private TaskCompletionSource<bool>? TakeBatch()
     {
         var commit = _pendingCommit;
         _pendingCommit = null;
         (_pending, _writing) = (_writing, _pending);
+        (_pendingApplies, _writingApplies) = (_writingApplies, _pendingApplies);
+        _inFlight = commit is not null;
         return commit;
     }
 
-    private void Commit(TaskCompletionSource commit)
+    private void Commit(TaskCompletionSource<bool> commit)
     {
         var batch = _writing;
         try
         {
+            CheckIdentity();
             _journal!.Write(batch.WrittenSpan);
-            _journal.Flush(flushToDisk: true);
-            _journalLength += batch.WrittenCount;
-            commit.TrySetResult();
+            Fsync(_journal);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
             Log.WriteFailed(_logger, _files.Journal, ex.Message);
-            RollBack(ex);
-            commit.TrySetException(new IOException($"{_files.Journal}: {ex.Message}", ex));
-        }
-        finally
-        {
+            if (ex is DataPathGoneException)
+            {
+                MarkUnusable(ex, ex.Message);
+            }
+            else
+            {
+                RollBack(ex);
+            }
+
+            lock (_order)
+            {
+                _inFlight = false;
+            }
+
+            _writingApplies.Clear();
             batch.ResetWrittenCount();
+            commit.TrySetException(new IOException($"{_files.Journal}: {ex.Message}", ex));
+            return;
+        }
+
+        // Durable: now the batch becomes visible, in journal order, and its requests may be answered.
+        lock (_order)
+        {
+            _journalLength += batch.WrittenCount;
+            foreach (var planned in _writingApplies)
+            {
+                foreach (var action in planned.Actions)
+                {
+                    _state.Apply(action);
+                }
+
+                try
+                {
+                    planned.Apply();
+                }
+#pragma warning disable CA1031 // a registry change that throws is a bug: it must not stop the writer, which serves every later action
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    Log.ApplyFailed(_logger, ex.ToString());
+                }
+            }
+
+            _inFlight = false;
+        }
+
+        _writingApplies.Clear();
+        batch.ResetWrittenCount();
+        commit.TrySetResult(true);
+    }
+
+    /// <summary>
+    /// The directory and the journal must still be the ones opened: a <c>--data-path</c> deleted or replaced while
+    /// the daemon runs would otherwise take appends into an unlinked file, all lost at the next start. Three
+    /// <c>statx</c> calls per batch, next to its fsync.
+    /// </summary>
+    private void CheckIdentity()
+    {
+        if (_directoryIdentity is not { } opened)
+        {
+            return;
+        }
+
+        var directory = FileIdentity.OfPath(_files.Directory);
+        if (directory != opened)
+        {
+            throw new DataPathGoneException(directory is null
+                ? $"{_files.Directory} was deleted while running"
+                : $"{_files.Directory} was replaced while running (now {directory}, opened {opened})");
+        }
+
+        var (journal, links) = FileIdentity.Of(_journal!.SafeFileHandle);
+        var byPath = FileIdentity.OfPath(_files.Journal);
+        if (links == 0 || byPath != journal)
+        {
+            throw new DataPathGoneException(byPath is null || links == 0
+                ? $"{_files.Journal} was deleted while running"
+                : $"{_files.Journal} was replaced while running (now {byPath}, opened {journal})");
         }
     }
 
@@ -246,15 +343,65 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
         {
-            _failure = cause;
-            Log.Unusable(_logger, _files.Directory, ex.Message);
+            // The failed batch may be on disk past the last acknowledged record: say where to cut it.
+            MarkUnusable(cause, $"{ex.Message}; the journal may hold the refused batch after offset {_journalLength}: "
+                + $"before the next start, run truncate -s {_journalLength} {_files.Journal}");
         }
+    }
+
+    private void MarkUnusable(Exception cause, string error)
+    {
+        lock (_order)
+        {
+            _failure = cause;
+        }
+
+        Log.Unusable(_logger, _files.Directory, error);
+    }
+
+    /// <summary>Under the order lock: queues the records and what to apply once they are durable.</summary>
+    private ValueTask<bool> Queue(IReadOnlyList<AdminAction> actions, Action apply)
+    {
+        foreach (var action in actions)
+        {
+            AdminRecordCodec.Encode(action, _pending);
+        }
+
+        _pendingApplies.Add(new Planned(actions, apply));
+        if (_pendingCommit is null)
+        {
+            _pendingCommit = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _signal.Release();
+        }
+
+        return new ValueTask<bool>(_pendingCommit.Task);
+    }
+
+    /// <summary>Under the order lock: refuses every action once the data path is unusable or the journal closed.</summary>
+    private void ThrowIfUnusable()
+    {
+        if (_failure is { } failure)
+        {
+            throw new IOException($"--data-path unusable since an earlier failure: {failure.Message}", failure);
+        }
+
+        ObjectDisposedException.ThrowIf(_stopping || _writer is null, this);
     }
 
     /// <summary>Under the order lock, with nothing queued: the state as a snapshot of the next generation, then
     /// an empty journal of that generation.</summary>
     private void Compact()
     {
+        try
+        {
+            CheckIdentity();
+        }
+        catch (IOException ex)
+        {
+            MarkUnusable(ex, ex.Message);
+            return;
+        }
+
         var actions = _state.ToActions(_time.GetUtcNow().ToUnixTimeMilliseconds(), _db.TombstoneLifetime);
         try
         {
@@ -281,8 +428,7 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // Appending to the old journal now would be lost (the snapshot supersedes it): stop accepting actions.
-            _failure = ex;
-            Log.Unusable(_logger, _files.Directory, ex.Message);
+            MarkUnusable(ex, ex.Message);
         }
     }
 
@@ -293,9 +439,21 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
         return stream;
     }
 
-    private void TruncateTornTail(string path, long offset, long bytes)
+    private void TruncateTornTail(string path, long offset, long bytes, DroppedTail kind)
     {
-        Log.TornTail(_logger, path, offset, bytes);
+        switch (kind)
+        {
+            case DroppedTail.Incomplete:
+                Log.IncompleteTail(_logger, path, offset, bytes);
+                break;
+            case DroppedTail.Unwritten:
+                Log.UnwrittenTail(_logger, path, offset, bytes);
+                break;
+            default:
+                Log.DamagedTail(_logger, path, offset, bytes);
+                break;
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read, bufferSize: 0);
         stream.SetLength(offset);
         stream.Flush(flushToDisk: true);
@@ -320,4 +478,7 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
         _state.DropLapsed(_time.GetUtcNow().ToUnixTimeMilliseconds(), _db.TombstoneLifetime);
         return restored;
     }
+
+    /// <summary>An action's records and its registry change, which runs once they are durable.</summary>
+    private sealed record Planned(IReadOnlyList<AdminAction> Actions, Action Apply);
 }

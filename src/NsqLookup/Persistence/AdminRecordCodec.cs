@@ -20,12 +20,32 @@ internal static class AdminRecordCodec
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>False when a string is too long for the format (more than 65,535 UTF-8 bytes).</summary>
-    public static bool CanEncode(AdminAction action)
+    public static bool CanEncode(AdminAction action) => Refusal(action) is null;
+
+    /// <summary>Why <paramref name="action"/> cannot be stored (the HTTP 400 message), or null when it can: a name
+    /// over 65,535 UTF-8 bytes (a tombstone's node can be: an IDENTIFY <c>broadcast_address</c> of invalid UTF-8
+    /// triples in size as U+FFFD), or one that is not valid Unicode.</summary>
+    public static string? Refusal(AdminAction action)
     {
         ArgumentNullException.ThrowIfNull(action);
-        return Utf8.GetByteCount(action.Topic) <= ushort.MaxValue
-            && Utf8.GetByteCount(action.Channel) <= ushort.MaxValue
-            && Utf8.GetByteCount(action.Node) <= ushort.MaxValue;
+        return Refusal("TOPIC", action.Topic) ?? Refusal("CHANNEL", action.Channel) ?? Refusal("NODE", action.Node);
+    }
+
+    private static string? Refusal(string field, string value)
+    {
+        int count;
+        try
+        {
+            count = Utf8.GetByteCount(value);
+        }
+        catch (EncoderFallbackException)
+        {
+            return $"INVALID_ARG_{field}: not valid Unicode, which --data-path cannot keep";
+        }
+
+        return count <= ushort.MaxValue
+            ? null
+            : $"INVALID_ARG_{field}: {count} bytes in UTF-8, over the {ushort.MaxValue} that --data-path can keep";
     }
 
     public static void Encode(AdminAction action, IBufferWriter<byte> output)

@@ -1,15 +1,16 @@
 namespace NsqLookup.Persistence;
 
 /// <summary>
-/// Startup: reads the snapshot, then the journal of the same generation, into an <see cref="AdminState"/>. A torn
-/// tail (a record cut short or failing its checksum, with no valid record after it: what a crash mid-append
-/// leaves) is cut off with a warning; any other damage throws <see cref="DataPathException"/>, so the daemon
-/// stops instead of starting with part of its state. The snapshot is written whole before it is renamed into
-/// place, so any damage in it is fatal.
+/// Startup: reads the snapshot, then the journal of the same generation, into an <see cref="AdminState"/>. An invalid
+/// last record with no valid record after it (what a crash mid-append leaves, or damage to the last record) is cut
+/// off with a warning that says which it was (<see cref="DroppedTail"/>); any other damage throws
+/// <see cref="DataPathException"/>, so the daemon stops instead of starting with part of its state. The snapshot is
+/// written whole before it is renamed into place, so any damage in it is fatal, and so is a snapshot without a
+/// journal: compaction puts the new journal in place over the old one, so one always exists beside a snapshot.
 /// </summary>
 internal static class JournalReplay
 {
-    public static ReplayResult Load(DataPathFiles files, Action<string, long, long> tornTail)
+    public static ReplayResult Load(DataPathFiles files, Action<string, long, long, DroppedTail> tornTail)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(tornTail);
@@ -37,7 +38,15 @@ internal static class JournalReplay
 
         if (!File.Exists(files.Journal))
         {
-            return new ReplayResult(state, generation, null, 0, snapshotLength, snapshotRecords);
+            // Only a directory never used has neither file. A snapshot is always written while a journal exists
+            // (the first one at the first start), and compaction replaces that journal by renaming a new one over
+            // it: without one, every action since the snapshot is gone.
+            return snapshotLength == 0
+                ? new ReplayResult(state, generation, null, 0, snapshotLength, snapshotRecords)
+                : throw new DataPathException(
+                    $"{files.Snapshot} (generation {generation}) has no {Path.GetFileName(files.Journal)} beside it: the admin actions "
+                    + "acknowledged since that snapshot are missing; refusing to start with part of the state. Restore the "
+                    + "journal, or move both files away to start empty (see docs/persistence.md)");
         }
 
         var journal = Read(files.Journal);
@@ -66,7 +75,7 @@ internal static class JournalReplay
                 throw Corrupt(files.Journal, valid, "bad record followed by valid ones");
             }
 
-            tornTail(files.Journal, valid, journal.Length - valid);
+            tornTail(files.Journal, valid, journal.Length - valid, Classify(journal.AsSpan((int)valid)));
         }
 
         return new ReplayResult(state, generation, valid, records, snapshotLength, snapshotRecords);
@@ -102,6 +111,18 @@ internal static class JournalReplay
         }
 
         return false;
+    }
+
+    private static DroppedTail Classify(ReadOnlySpan<byte> tail)
+    {
+        if (!tail.ContainsAnyExcept((byte)0))
+        {
+            return DroppedTail.Unwritten;
+        }
+
+        return AdminRecordCodec.TryDecode(tail, out _, out _) == RecordStatus.Incomplete
+            ? DroppedTail.Incomplete
+            : DroppedTail.Damaged;
     }
 
     private static byte[] Read(string path)

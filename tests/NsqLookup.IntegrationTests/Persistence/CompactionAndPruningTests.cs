@@ -35,7 +35,7 @@ public sealed class CompactionAndPruningTests(ITestOutputHelper output) : IDispo
             await journal.ApplyAsync(() => [AdminAction.DeleteTopic("topic-000")]).AsTask().WaitAsync(TestDaemon.Timeout);
         }
 
-        var replay = JournalReplay.Load(_files, (_, _, _) => throw new InvalidOperationException("no torn tail expected"));
+        var replay = JournalReplay.Load(_files, (_, _, _, _) => throw new InvalidOperationException("no torn tail expected"));
         replay.Generation.Should().BeGreaterThan(0UL, "the journal outgrew 512 bytes many times");
         replay.SnapshotRecords.Should().BeGreaterThan(0);
         replay.JournalRecords.Should().BeLessThan(401, "compacted records leave the journal");
@@ -65,7 +65,7 @@ public sealed class CompactionAndPruningTests(ITestOutputHelper output) : IDispo
             await reopened.ApplyAsync(() => [AdminAction.CreateTopic("after")]).AsTask().WaitAsync(TestDaemon.Timeout);
         }
 
-        var replay = JournalReplay.Load(_files, (_, _, _) => throw new InvalidOperationException("no torn tail expected"));
+        var replay = JournalReplay.Load(_files, (_, _, _, _) => throw new InvalidOperationException("no torn tail expected"));
         replay.Generation.Should().Be(1UL);
         replay.SnapshotRecords.Should().Be(100);
         replay.JournalRecords.Should().Be(1);

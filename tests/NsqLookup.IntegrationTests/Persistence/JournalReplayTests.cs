@@ -38,7 +38,7 @@ public sealed class JournalReplayTests : IDisposable
     {
         WriteJournal(AdminAction.CreateTopic("a"), AdminAction.CreateChannel("a", "c"), AdminAction.CreateTopic("b"),
             AdminAction.DeleteTopic("a"), AdminAction.CreateTopic("a"));
-        var result = JournalReplay.Load(_files, (_, _, _) => throw new InvalidOperationException("no torn tail"));
+        var result = JournalReplay.Load(_files, (_, _, _, _) => throw new InvalidOperationException("no torn tail"));
         result.State.Topics.Should().Equal("a", "b");
         result.State.Channels.Should().BeEmpty();
         result.JournalRecords.Should().Be(5);
@@ -48,26 +48,61 @@ public sealed class JournalReplayTests : IDisposable
     [InlineData(1)]
     [InlineData(5)]
     [InlineData(9)]
-    public void A_record_cut_short_at_the_end_is_reported_as_a_torn_tail(int cut)
+    public void A_record_cut_short_at_the_end_is_dropped_as_incomplete(int cut)
     {
         var length = WriteJournal(AdminAction.CreateTopic("a"), AdminAction.CreateTopic("b"));
         var bytes = File.ReadAllBytes(_files.Journal);
         File.WriteAllBytes(_files.Journal, bytes[..^cut]);
         long? tornAt = null;
-        var result = JournalReplay.Load(_files, (_, offset, _) => tornAt = offset);
+        DroppedTail? kind = null;
+        var result = JournalReplay.Load(_files, (_, offset, _, k) => (tornAt, kind) = (offset, k));
         result.State.Topics.Should().Equal("a");
         tornAt.Should().Be(length[0]);
+        kind.Should().Be(DroppedTail.Incomplete, "a record shorter than it announces was cut short, never acknowledged");
         result.JournalLength.Should().Be(length[0]);
     }
 
     [Fact]
-    public void A_bad_checksum_on_the_last_record_is_a_torn_tail()
+    public void A_complete_last_record_with_a_bad_checksum_is_dropped_as_damaged()
     {
         var ends = WriteJournal(AdminAction.CreateTopic("a"), AdminAction.CreateTopic("b"));
         Flip(ends[1] - 1);
         long? tornAt = null;
-        JournalReplay.Load(_files, (_, offset, _) => tornAt = offset).State.Topics.Should().Equal("a");
+        DroppedTail? kind = null;
+        JournalReplay.Load(_files, (_, offset, _, k) => (tornAt, kind) = (offset, k)).State.Topics.Should().Equal("a");
         tornAt.Should().Be(ends[0]);
+        kind.Should().Be(DroppedTail.Damaged, "the record is whole: it was written, and may have been acknowledged");
+    }
+
+    [Fact]
+    public void Zeros_after_the_last_record_are_dropped_as_unwritten()
+    {
+        var ends = WriteJournal(AdminAction.CreateTopic("a"));
+        File.AppendAllText(_files.Journal, new string('\0', 40));
+        DroppedTail? kind = null;
+        JournalReplay.Load(_files, (_, _, bytes, k) =>
+        {
+            bytes.Should().Be(40);
+            kind = k;
+        }).JournalLength.Should().Be(ends[0]);
+        kind.Should().Be(DroppedTail.Unwritten);
+    }
+
+    [Fact]
+    public void A_snapshot_without_its_journal_is_fatal()
+    {
+        SnapshotWriter.WriteSnapshot(_files, 3, [AdminAction.CreateTopic("s")]);
+        var load = () => JournalReplay.Load(_files, (_, _, _, _) => { });
+        load.Should().Throw<DataPathException>().WithMessage(
+            $"{_files.Snapshot} (generation 3) has no admin.journal beside it: the admin actions acknowledged since that snapshot are missing*");
+    }
+
+    [Fact]
+    public void A_directory_never_used_starts_empty()
+    {
+        var result = JournalReplay.Load(_files, (_, _, _, _) => { });
+        result.State.Topics.Should().BeEmpty();
+        result.JournalLength.Should().BeNull("a new journal of generation 0 must be written");
     }
 
     [Fact]
@@ -75,7 +110,7 @@ public sealed class JournalReplayTests : IDisposable
     {
         var ends = WriteJournal(AdminAction.CreateTopic("a"), AdminAction.CreateTopic("b"), AdminAction.CreateTopic("c"));
         Flip(ends[0] + 2); // the length of the middle record
-        var load = () => JournalReplay.Load(_files, (_, _, _) => { });
+        var load = () => JournalReplay.Load(_files, (_, _, _, _) => { });
         load.Should().Throw<DataPathException>().WithMessage($"{_files.Journal} is corrupt at offset {ends[0]}*");
     }
 
@@ -84,7 +119,7 @@ public sealed class JournalReplayTests : IDisposable
     {
         SnapshotWriter.WriteSnapshot(_files, 1, [AdminAction.CreateTopic("s")]);
         WriteJournal(AdminAction.CreateTopic("old"));
-        var result = JournalReplay.Load(_files, (_, _, _) => { });
+        var result = JournalReplay.Load(_files, (_, _, _, _) => { });
         result.State.Topics.Should().Equal("s");
         result.JournalLength.Should().BeNull("a new journal of generation 1 must be written");
         result.Generation.Should().Be(1UL);
