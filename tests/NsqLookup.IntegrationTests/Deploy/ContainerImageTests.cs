@@ -49,7 +49,10 @@ public sealed class ContainerImageTests(ContainerImageFixture image, ITestOutput
     {
         var (tcpPort, httpPort) = (FreePort(), FreePort());
         var name = NewName();
+        // Restricted as deploy/kubernetes/nsqlookupd.yaml runs it: a read-only root (no tmpfs on /tmp either), no
+        // capabilities, no privilege escalation.
         await using var run = image.Podman.Start("run", "--name", name,
+            "--read-only", "--read-only-tmpfs=false", "--cap-drop=ALL", "--security-opt=no-new-privileges",
             "-p", $"127.0.0.1:{tcpPort}:4160", "-p", $"127.0.0.1:{httpPort}:4161", image.Image);
         try
         {
