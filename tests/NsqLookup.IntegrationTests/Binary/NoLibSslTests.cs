@@ -71,7 +71,8 @@ public sealed class NoLibSslTests(ITestOutputHelper output)
     {
         const string Script = """
             set -e
-            libs=$(ldconfig -p | sed -n 's/^[[:space:]]*libssl\.so[^ ]* .*=> //p' | xargs -r realpath -e | sort -u)
+            ldconfig=$(command -v ldconfig || echo /sbin/ldconfig)
+            libs=$("$ldconfig" -p | sed -n 's/^[[:space:]]*libssl\.so[^ ]* .*=> //p' | xargs -r realpath -e | sort -u)
             [ -n "$libs" ] || { echo "no libssl known to ldconfig: nothing to hide" >&2; exit 99; }
             for lib in $libs; do
               mount --bind /dev/null "$lib" || exit 99
