@@ -64,13 +64,14 @@ internal sealed class NsqLookupMetrics : IDisposable
 
     internal static IReadOnlyList<string> ErrorCodes { get; } = ["E_INVALID", "E_BAD_PROTOCOL", "E_BAD_BODY", "E_BAD_TOPIC", "E_BAD_CHANNEL"];
 
-    /// <summary>Adds 0 to every counter for each of its known label sets, so that a listener started after this
+    /// <summary>Adds 0 to every counter (and the open-connections gauge) for each of its known label sets, so that a listener started after this
     /// meter has those series from its first scrape (Prometheus's "avoid missing metrics": an alert on
     /// <c>increase()</c> sees the first event only if the series existed before it). HTTP requests are not
     /// initialised: their route × status set is large, and the first scrape creates its own series.</summary>
     public void RecordZeros()
     {
         _tcpAccepted.Add(0);
+        _tcpOpen.Add(0);
         _tcpRejected.Add(0);
         _tcpRefused.Add(0, new KeyValuePair<string, object?>("reason", TcpRefusedAllowlist));
         foreach (var name in CommandNames)

@@ -91,6 +91,7 @@ public sealed class MetricsCollectorTests : IDisposable
 
         text.Should().Contain("\nnsqlookupd_tcp_connections_total 0\n");
         text.Should().Contain("\nnsqlookupd_tcp_connections_rejected_total 0\n");
+        text.Should().Contain("\nnsqlookupd_tcp_connections_open 0\n");
         text.Should().Contain("\nnsqlookupd_tcp_connections_refused_total{reason=\"allowlist\"} 0\n");
         text.Should().Contain("\nnsqlookupd_commands_total{command=\"UNREGISTER\"} 0\n");
         foreach (var code in new[] { "E_INVALID", "E_BAD_PROTOCOL", "E_BAD_BODY", "E_BAD_TOPIC", "E_BAD_CHANNEL" })
