@@ -67,9 +67,15 @@ internal sealed class NsqLookupMetrics : IDisposable
     /// <summary>Adds 0 to every counter (and the open-connections gauge) for each of its known label sets, so that a listener started after this
     /// meter has those series from its first scrape (Prometheus's "avoid missing metrics": an alert on
     /// <c>increase()</c> sees the first event only if the series existed before it). HTTP requests are not
-    /// initialised: their route × status set is large, and the first scrape creates its own series.</summary>
-    public void RecordZeros()
+    /// initialised but for the refusals an alert watches: 403 on each of <paramref name="refusableRoutes"/> (the admin
+    /// and debug routes).</summary>
+    public void RecordZeros(IEnumerable<string>? refusableRoutes = null)
     {
+        foreach (var route in refusableRoutes ?? [])
+        {
+            _httpRequests.Add(0, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", StatusText(403)));
+        }
+
         _tcpAccepted.Add(0);
         _tcpOpen.Add(0);
         _tcpRejected.Add(0);

@@ -28,7 +28,10 @@ internal sealed class MetricsCollector : IDisposable
     private readonly ConcurrentDictionary<Instrument, MetricFamily> _families = new();
     private readonly Lock _scrape = new();
 
-    public MetricsCollector(NsqLookupMetrics metrics)
+    /// <param name="metrics">The daemon's instruments.</param>
+    /// <param name="refusableRoutes">The HTTP routes a request can be refused on (403), whose refusal counters start
+    /// at 0.</param>
+    public MetricsCollector(NsqLookupMetrics metrics, IEnumerable<string>? refusableRoutes = null)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var own = metrics.Meter;
@@ -53,7 +56,7 @@ internal sealed class MetricsCollector : IDisposable
 
         // Counters with a known label set exist from the first scrape, at 0, so that rate() and increase() see the
         // first event (a series that appears with its first increment has no earlier sample to rise from).
-        metrics.RecordZeros();
+        metrics.RecordZeros(refusableRoutes);
     }
 
     /// <summary>Reads the observable instruments and renders every family with samples: Prometheus text 0.0.4, or

@@ -100,6 +100,19 @@ public sealed class MetricsCollectorTests : IDisposable
         }
 
         NsqLookupMetrics.TcpRefusedAllowlist.Should().Be(NsqLookup.Security.TcpAllowGate.AllowlistReason);
+        text.Should().NotContain("nsqlookupd_http_requests_total");
+    }
+
+    [Fact]
+    public void Refusals_on_the_given_routes_start_at_zero()
+    {
+        using var metrics = new NsqLookupMetrics(new RegistrationDB(TimeProvider.System, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45)));
+        using var collector = new MetricsCollector(metrics, ["/topic/create", "/debug"]);
+
+        var text = collector.Scrape(openMetrics: false);
+
+        text.Should().Contain("\nnsqlookupd_http_requests_total{route=\"/topic/create\",status=\"403\"} 0\n");
+        text.Should().Contain("\nnsqlookupd_http_requests_total{route=\"/debug\",status=\"403\"} 0\n");
     }
 
     [Fact]
