@@ -9,7 +9,7 @@ namespace NsqLookup.Metrics;
 /// only <c>/debug</c> and logs). Counters are bumped where things happen; the directory's sizes are observable
 /// gauges read from <see cref="RegistrationDB.Counts"/> at scrape time. Every label has a fixed set of values:
 /// command names, error codes, route templates, status codes. The exporter turns the dotted names into
-/// Prometheus ones (<c>nsqlookupd.commands</c> → <c>nsqlookupd_commands_total</c>; see the README).
+/// Prometheus ones (<c>nsqlookupd.commands</c> → <c>nsqlookupd_commands_total</c>; see docs/metrics.md).
 /// </summary>
 internal sealed class NsqLookupMetrics : IDisposable
 {

@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Net;
 using NsqLookup.IntegrationTests.Infrastructure;
-using static NsqLookup.IntegrationTests.Http.HttpKit;
 
 namespace NsqLookup.IntegrationTests.Metrics;
 
 /// <summary>
-/// The daemon, scraped every second by a real Prometheus loading deploy/prometheus's rules, in two jobs: <c>nsqlookupd</c>
+/// The daemon binary (its own process, so that the test host's other tests cannot slow its scrapes past the 1 s
+/// timeout), scraped every second by a real Prometheus loading deploy/prometheus's rules, in two jobs: <c>nsqlookupd</c>
 /// scrapes the daemon itself (Prometheus asks for OpenMetrics and gets it) and <c>nsqlookupd-text</c> scrapes it through
 /// <see cref="TextFormatProxy"/> (text 0.0.4). Once both targets are up, known traffic: two producers with their
 /// registrations, protocol errors, HTTP requests (3 × /ping, 2 × /lookup, a refused admin request) and a connection
@@ -20,7 +21,11 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
     private readonly List<TestClient> _producers = [];
 
-    public TestDaemon Daemon { get; private set; } = null!;
+    public ProcessRunner.Running Daemon { get; private set; } = null!;
+
+    public IPEndPoint TcpEndPoint { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
 
     public TextFormatProxy Proxy { get; private set; } = null!;
 
@@ -30,8 +35,12 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Daemon = await TestDaemon.StartAsync(null, o => o with { MaxTcpConnections = 4, HttpAdminAllow = ["192.0.2.0/24"] });
-        Proxy = new TextFormatProxy(Daemon.HttpPort);
+        Daemon = DaemonProcess.Start(
+            "--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--max-tcp-connections=4", "--http-admin-allow=192.0.2.0/24");
+        var (tcp, http) = await DaemonProcess.WaitListeningAsync(Daemon);
+        TcpEndPoint = new IPEndPoint(IPAddress.Loopback, tcp.Port);
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http.Port}"), Timeout = TestDaemon.Timeout };
+        Proxy = new TextFormatProxy(http.Port);
         var rules = Path.Combine(RepoPaths.Root, "deploy", "prometheus", "nsqlookupd-alerts.yml");
         Prometheus = await PrometheusServer.StartAsync(string.Create(CultureInfo.InvariantCulture, $"""
             global:
@@ -43,7 +52,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
             scrape_configs:
               - job_name: {OpenMetricsJob}
                 static_configs:
-                  - targets: ["127.0.0.1:{Daemon.HttpPort}"]
+                  - targets: ["127.0.0.1:{http.Port}"]
               - job_name: {TextJob}
                 static_configs:
                   - targets: ["127.0.0.1:{Proxy.Port}"]
@@ -80,43 +89,62 @@ public sealed class PrometheusFixture : IAsyncLifetime
             await Proxy.DisposeAsync();
         }
 
+        Http?.Dispose();
         if (Daemon is not null)
         {
-            await Daemon.DisposeAsync();
+            await Daemon.DisposeAsync(); // kills the process it started
         }
     }
 
     private async Task MakeTrafficAsync()
     {
-        var a = await Daemon.ConnectIdentifiedAsync();
-        _producers.Add(a);
+        var a = await IdentifiedAsync();
         (await a.CommandAsync("REGISTER t1 c1\n")).Should().Be("OK");
         (await a.CommandAsync("REGISTER t1 c2\n")).Should().Be("OK");
-        var b = await Daemon.ConnectIdentifiedAsync();
-        _producers.Add(b);
+        var b = await IdentifiedAsync();
         (await b.CommandAsync("REGISTER t2\n")).Should().Be("OK");
 
         for (var i = 0; i < ProtocolErrors; i++)
         {
-            await using var v2 = await Daemon.ConnectAsync();
+            await using var v2 = await TestClient.ConnectAsync(TcpEndPoint);
             (await v2.CommandAsync("  V2")).Should().Be("E_BAD_PROTOCOL");
         }
 
         for (var i = 0; i < 3; i++)
         {
-            (await GetAsync(Daemon, "/ping")).Status.Should().Be(200);
+            (await StatusAsync(HttpMethod.Get, "/ping")).Should().Be(200);
         }
 
-        (await GetAsync(Daemon, "/lookup?topic=t1")).Status.Should().Be(200);
-        (await GetAsync(Daemon, "/lookup?topic=none")).Status.Should().Be(404);
-        (await PostAsync(Daemon, "/topic/create?topic=x")).Status.Should().Be(403);
+        (await StatusAsync(HttpMethod.Get, "/lookup?topic=t1")).Should().Be(200);
+        (await StatusAsync(HttpMethod.Get, "/lookup?topic=none")).Should().Be(404);
+        (await StatusAsync(HttpMethod.Post, "/topic/create?topic=x")).Should().Be(403);
 
         // Fill the connection limit (2 producers + 2), then one more is rejected at accept.
-        await Eventually.TrueAsync(async () => Scrape.Parse((await GetAsync(Daemon, "/metrics")).Text).Value("nsqlookupd_tcp_connections_open") == 2);
-        await using var c = await Daemon.ConnectAsync();
-        await using var d = await Daemon.ConnectAsync();
-        await Eventually.TrueAsync(async () => Scrape.Parse((await GetAsync(Daemon, "/metrics")).Text).Value("nsqlookupd_tcp_connections_open") == 4);
-        await using var rejected = await Daemon.ConnectAsync();
-        await Eventually.TrueAsync(async () => Scrape.Parse((await GetAsync(Daemon, "/metrics")).Text).Value("nsqlookupd_tcp_connections_rejected_total") == 1);
+        await Eventually.TrueAsync(async () => await DaemonValueAsync("nsqlookupd_tcp_connections_open") == 2);
+        await using var c = await TestClient.ConnectAsync(TcpEndPoint);
+        await using var d = await TestClient.ConnectAsync(TcpEndPoint);
+        await Eventually.TrueAsync(async () => await DaemonValueAsync("nsqlookupd_tcp_connections_open") == 4);
+        await using var rejected = await TestClient.ConnectAsync(TcpEndPoint);
+        await Eventually.TrueAsync(async () => await DaemonValueAsync("nsqlookupd_tcp_connections_rejected_total") == 1);
     }
+
+    private async Task<TestClient> IdentifiedAsync()
+    {
+        var client = await TestClient.ConnectAsync(TcpEndPoint);
+        _producers.Add(client);
+        await client.SendAsync(TestClient.Magic);
+        await client.SendAsync(TestClient.Identify(TestClient.DefaultIdentifyBody));
+        (await client.ReadFrameAsync()).Should().StartWith("{");
+        return client;
+    }
+
+    private async Task<int> StatusAsync(HttpMethod method, string url)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        using var reply = await Http.SendAsync(request).WaitAsync(TestDaemon.Timeout);
+        return (int)reply.StatusCode;
+    }
+
+    private async Task<double?> DaemonValueAsync(string name) =>
+        Scrape.Parse(await Http.GetStringAsync("/metrics").WaitAsync(TestDaemon.Timeout)).Value(name);
 }

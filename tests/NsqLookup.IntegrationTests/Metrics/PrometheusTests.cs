@@ -14,13 +14,26 @@ public sealed partial class PrometheusTests(PrometheusFixture fixture) : IClassF
     [Fact]
     public async Task BothTargetsAreUp()
     {
-        var targets = (await Prometheus.ApiAsync("/api/v1/targets?state=active")).GetProperty("activeTargets").EnumerateArray().ToArray();
+        JsonElement[] targets = [];
+        try
+        {
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    targets = [.. (await Prometheus.ApiAsync("/api/v1/targets?state=active")).GetProperty("activeTargets").EnumerateArray()];
+                    return targets.Length == 2 && targets.All(t => t.GetProperty("health").GetString() == "up");
+                },
+                PrometheusServer.Timeout);
+        }
+        catch (TimeoutException)
+        {
+        }
 
         targets.Select(t => t.GetProperty("labels").GetProperty("job").GetString()).Should().BeEquivalentTo(PrometheusFixture.Jobs);
         targets.Should().OnlyContain(t => t.GetProperty("health").GetString() == "up", "every target answers: {0}", string.Join(", ", targets.Select(t => t.GetProperty("lastError").GetString())));
         foreach (var job in PrometheusFixture.Jobs)
         {
-            (await Prometheus.ValueAsync($"up{{job=\"{job}\"}}")).Should().Be(1);
+            (await Prometheus.ValueAsync($"up{{job=\"{job}\"}} == 1")).Should().Be(1);
         }
     }
 
