@@ -11,8 +11,12 @@ internal static class MetricsServiceCollectionExtensions
     public static IServiceCollection AddNsqLookupMetrics(this IServiceCollection services)
     {
         services.AddSingleton<NsqLookupMetrics>();
-        services.AddSingleton(sp => new MetricsCollector(sp.GetRequiredService<NsqLookupMetrics>()));
+        services.AddSingleton(sp => new MetricsCollector(sp.GetRequiredService<NsqLookupMetrics>(), RefusableRoutes()));
         services.AddSingleton(sp => new MetricsEndpoint(sp.GetRequiredService<MetricsCollector>()));
         return services;
     }
+
+    /// <summary>The admin and debug routes: a 403 there is what NsqlookupdAdminRequestsRefused alerts on.</summary>
+    private static IEnumerable<string> RefusableRoutes() =>
+        HttpApi.Routes.Where(r => r.Access != RouteAccess.Read).Select(r => r.Path).Distinct(StringComparer.Ordinal);
 }

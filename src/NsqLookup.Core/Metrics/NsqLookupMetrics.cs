@@ -9,11 +9,14 @@ namespace NsqLookup.Metrics;
 /// only <c>/debug</c> and logs). Counters are bumped where things happen; the directory's sizes are observable
 /// gauges read from <see cref="RegistrationDB.Counts"/> at scrape time. Every label has a fixed set of values:
 /// command names, error codes, route templates, status codes. The exporter turns the dotted names into
-/// Prometheus ones (<c>nsqlookupd.commands</c> → <c>nsqlookupd_commands_total</c>; see the README).
+/// Prometheus ones (<c>nsqlookupd.commands</c> → <c>nsqlookupd_commands_total</c>; see docs/metrics.md).
 /// </summary>
 internal sealed class NsqLookupMetrics : IDisposable
 {
     public const string MeterName = "NsqLookup";
+
+    /// <summary>The <c>reason</c> of a TCP connection closed at accept because its source is not in <c>--tcp-allow</c>.</summary>
+    public const string TcpRefusedAllowlist = "allowlist";
 
     /// <summary>Seconds; from 0.5 ms (a <c>/ping</c>) to 10 s (a <c>/nodes</c> over a huge directory).</summary>
     private static readonly double[] DurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -55,6 +58,38 @@ internal sealed class NsqLookupMetrics : IDisposable
     }
 
     public Meter Meter { get; }
+
+    /// <summary>The commands counted by name, and the error codes the protocol sends (docs/protocol.md).</summary>
+    internal static IReadOnlyList<string> CommandNames { get; } = ["PING", "IDENTIFY", "REGISTER", "UNREGISTER"];
+
+    internal static IReadOnlyList<string> ErrorCodes { get; } = ["E_INVALID", "E_BAD_PROTOCOL", "E_BAD_BODY", "E_BAD_TOPIC", "E_BAD_CHANNEL"];
+
+    /// <summary>Adds 0 to every counter (and the open-connections gauge) for each of its known label sets, so that a listener started after this
+    /// meter has those series from its first scrape (Prometheus's "avoid missing metrics": an alert on
+    /// <c>increase()</c> sees the first event only if the series existed before it). HTTP requests are not
+    /// initialised but for the refusals an alert watches: 403 on each of <paramref name="refusableRoutes"/> (the admin
+    /// and debug routes).</summary>
+    public void RecordZeros(IEnumerable<string>? refusableRoutes = null)
+    {
+        foreach (var route in refusableRoutes ?? [])
+        {
+            _httpRequests.Add(0, new KeyValuePair<string, object?>("route", route), new KeyValuePair<string, object?>("status", StatusText(403)));
+        }
+
+        _tcpAccepted.Add(0);
+        _tcpOpen.Add(0);
+        _tcpRejected.Add(0);
+        _tcpRefused.Add(0, new KeyValuePair<string, object?>("reason", TcpRefusedAllowlist));
+        foreach (var name in CommandNames)
+        {
+            _commands.Add(0, new KeyValuePair<string, object?>("command", name));
+        }
+
+        foreach (var code in ErrorCodes)
+        {
+            _protocolErrors.Add(0, new KeyValuePair<string, object?>("code", code));
+        }
+    }
 
     public void TcpConnectionOpened()
     {

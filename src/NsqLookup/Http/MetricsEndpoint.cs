@@ -25,16 +25,41 @@ internal sealed class MetricsEndpoint(MetricsCollector collector)
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }
 
+    /// <summary>OpenMetrics when an <c>application/openmetrics-text</c> range is acceptable (q above 0) and weighs at
+    /// least as much as the best <c>text/plain</c> range; a bare <c>*/*</c> or no header gets text 0.0.4.</summary>
     internal static bool AcceptsOpenMetrics(Microsoft.Extensions.Primitives.StringValues accept)
     {
+        double openMetrics = 0, text = 0;
         foreach (var value in accept)
         {
-            if (value is not null && value.Contains("application/openmetrics-text", StringComparison.OrdinalIgnoreCase))
+            foreach (var range in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                return true;
+                var parameters = range.Split(';', StringSplitOptions.TrimEntries);
+                var quality = Quality(parameters);
+                if (parameters[0].Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase))
+                {
+                    openMetrics = Math.Max(openMetrics, quality);
+                }
+                else if (parameters[0].Equals("text/plain", StringComparison.OrdinalIgnoreCase))
+                {
+                    text = Math.Max(text, quality);
+                }
             }
         }
 
-        return false;
+        return openMetrics > 0 && openMetrics >= text;
+    }
+
+    private static double Quality(string[] parameters)
+    {
+        foreach (var parameter in parameters.AsSpan(1))
+        {
+            if (parameter.StartsWith("q=", StringComparison.OrdinalIgnoreCase))
+            {
+                return double.TryParse(parameter.AsSpan(2), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var q) ? Math.Clamp(q, 0, 1) : 0;
+            }
+        }
+
+        return 1;
     }
 }

@@ -17,16 +17,103 @@ public sealed class MetricsCollectorTests : IDisposable
     private Meter Meter => _metrics.Meter;
 
     [Theory]
-    [InlineData("nsqlookupd.http.request.duration", "s", "nsqlookupd_http_request_duration_seconds")]
-    [InlineData("dotnet.gc.heap.total_allocated", "By", "dotnet_gc_heap_total_allocated_bytes")]
-    [InlineData("nsqlookupd.http.requests", "{request}", "nsqlookupd_http_requests")]
-    [InlineData("dotnet.gc.pause.time", "s", "dotnet_gc_pause_time_seconds")]
-    [InlineData("already.seconds", "s", "already_seconds")]
-    [InlineData("rate", "By/s", "rate_bytes_per_second")]
-    [InlineData("ratio", "1", "ratio")]
-    [InlineData("9lives-x", null, "_9lives_x")]
-    public void Family_names_follow_the_exporters_mapping(string instrument, string? unit, string expected) =>
-        PrometheusNames.Family(instrument, unit).Should().Be(expected);
+    [InlineData("nsqlookupd.http.request.duration", "s", "Histogram", "nsqlookupd_http_request_duration_seconds")]
+    [InlineData("dotnet.gc.heap.total_allocated", "By", "Counter", "dotnet_gc_heap_total_allocated_bytes")]
+    [InlineData("nsqlookupd.http.requests", "{request}", "Counter", "nsqlookupd_http_requests")]
+    [InlineData("dotnet.gc.pause.time", "s", "Counter", "dotnet_gc_pause_time_seconds")]
+    [InlineData("already.seconds", "s", "Gauge", "already_seconds")]
+    [InlineData("rate", "By/s", "Gauge", "rate_bytes_per_second")]
+    [InlineData("ratio", "1", "Gauge", "ratio")]
+    [InlineData("9lives-x", null, "Gauge", "_9lives_x")]
+    [InlineData("requests.total", "{request}", "Counter", "requests")] // the writer adds _total once
+    public void Family_names_follow_the_exporters_mapping(string instrument, string? unit, string kind, string expected) =>
+        PrometheusNames.Family(instrument, unit, Enum.Parse<MetricKind>(kind)).Should().Be(expected);
+
+    /// <summary>The System.Runtime names promtool rejected ("non-histogram and non-summary metrics should not have
+    /// _count suffix") and the ones exported as counters although they go down.</summary>
+    [Theory]
+    [InlineData("dotnet.assembly.count", "{assembly}", "Gauge", "dotnet_assemblies")]
+    [InlineData("dotnet.process.cpu.count", "{cpu}", "Gauge", "dotnet_process_cpus")]
+    [InlineData("dotnet.timer.count", "{timer}", "Gauge", "dotnet_timers")]
+    [InlineData("dotnet.thread_pool.thread.count", "{thread}", "Gauge", "dotnet_thread_pool_threads")]
+    [InlineData("dotnet.thread_pool.work_item.count", "{work_item}", "Counter", "dotnet_thread_pool_work_items")]
+    [InlineData("dotnet.thread_pool.queue.length", "{work_item}", "Gauge", "dotnet_thread_pool_queue_length")]
+    [InlineData("test.index.count", "By", "Gauge", "test_indexes_bytes")]
+    [InlineData("test.latency.sum", "s", "Gauge", "test_latency_sums_seconds")]
+    [InlineData("test.le.bucket", null, "Counter", "test_le_buckets")]
+    [InlineData("test.wait.count", "s", "Histogram", "test_wait_count_seconds")] // a histogram's own suffixes follow
+    [InlineData("count", null, "Gauge", "count")]
+    public void Reserved_suffixes_become_plural_nouns(string instrument, string? unit, string kind, string expected) =>
+        PrometheusNames.Family(instrument, unit, Enum.Parse<MetricKind>(kind)).Should().Be(expected);
+
+    [Theory]
+    [InlineData("assembly", "assemblies")]
+    [InlineData("day", "days")]
+    [InlineData("process", "processes")]
+    [InlineData("box", "boxes")]
+    [InlineData("batch", "batches")]
+    [InlineData("cpu", "cpus")]
+    public void Plurals(string word, string expected) => PrometheusNames.Plural(word).Should().Be(expected);
+
+    [Theory]
+    [InlineData("NsqLookup", "nsqlookupd.commands", typeof(Counter<>), "Counter")]
+    [InlineData("NsqLookup", "nsqlookupd.tcp.connections.open", typeof(UpDownCounter<>), "Gauge")]
+    [InlineData("NsqLookup", "nsqlookupd.producers", typeof(ObservableGauge<>), "Gauge")]
+    [InlineData("NsqLookup", "nsqlookupd.http.request.duration", typeof(Histogram<>), "Histogram")]
+    [InlineData("NsqLookup", "test.level", typeof(Gauge<>), "Gauge")]
+    [InlineData("System.Runtime", "dotnet.gc.collections", typeof(ObservableCounter<>), "Counter")]
+    [InlineData("System.Runtime", "dotnet.process.memory.working_set", typeof(ObservableUpDownCounter<>), "Gauge")]
+    [InlineData("System.Runtime", "dotnet.thread_pool.thread.count", typeof(ObservableCounter<>), "Gauge")]
+    [InlineData("System.Runtime", "dotnet.thread_pool.queue.length", typeof(ObservableCounter<>), "Gauge")]
+    [InlineData("System.Runtime", "dotnet.thread_pool.work_item.count", typeof(ObservableCounter<>), "Counter")]
+    [InlineData("Other", "dotnet.thread_pool.thread.count", typeof(ObservableCounter<>), "Counter")] // only the runtime's meter
+    public void Values_that_go_down_are_gauges(string meter, string instrument, Type definition, string expected) =>
+        PrometheusNames.Kind(meter, instrument, definition).ToString().Should().Be(expected);
+
+    [Fact]
+    public void The_runtime_levels_are_exported_as_gauges_under_promtool_valid_names()
+    {
+        var text = _collector.Scrape(openMetrics: false);
+
+        text.Should().Contain("# TYPE dotnet_thread_pool_threads gauge\n");
+        text.Should().Contain("# TYPE dotnet_thread_pool_queue_length gauge\n");
+        text.Should().Contain("# TYPE dotnet_assemblies gauge\n");
+        text.Should().Contain("# TYPE dotnet_thread_pool_work_items_total counter\n");
+        text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal) && !l.EndsWith(" histogram", StringComparison.Ordinal))
+            .Should().NotContain(l => l.Split(' ')[2].EndsWith("_count", StringComparison.Ordinal) || l.Split(' ')[2].EndsWith("_sum", StringComparison.Ordinal) || l.Split(' ')[2].EndsWith("_bucket", StringComparison.Ordinal));
+        text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal) && l.EndsWith("_total gauge", StringComparison.Ordinal)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Counters_with_known_labels_start_at_zero()
+    {
+        var text = _collector.Scrape(openMetrics: false);
+
+        text.Should().Contain("\nnsqlookupd_tcp_connections_total 0\n");
+        text.Should().Contain("\nnsqlookupd_tcp_connections_rejected_total 0\n");
+        text.Should().Contain("\nnsqlookupd_tcp_connections_open 0\n");
+        text.Should().Contain("\nnsqlookupd_tcp_connections_refused_total{reason=\"allowlist\"} 0\n");
+        text.Should().Contain("\nnsqlookupd_commands_total{command=\"UNREGISTER\"} 0\n");
+        foreach (var code in new[] { "E_INVALID", "E_BAD_PROTOCOL", "E_BAD_BODY", "E_BAD_TOPIC", "E_BAD_CHANNEL" })
+        {
+            text.Should().Contain($"\nnsqlookupd_protocol_errors_total{{code=\"{code}\"}} 0\n");
+        }
+
+        NsqLookupMetrics.TcpRefusedAllowlist.Should().Be(NsqLookup.Security.TcpAllowGate.AllowlistReason);
+        text.Should().NotContain("nsqlookupd_http_requests_total");
+    }
+
+    [Fact]
+    public void Refusals_on_the_given_routes_start_at_zero()
+    {
+        using var metrics = new NsqLookupMetrics(new RegistrationDB(TimeProvider.System, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45)));
+        using var collector = new MetricsCollector(metrics, ["/topic/create", "/debug"]);
+
+        var text = collector.Scrape(openMetrics: false);
+
+        text.Should().Contain("\nnsqlookupd_http_requests_total{route=\"/topic/create\",status=\"403\"} 0\n");
+        text.Should().Contain("\nnsqlookupd_http_requests_total{route=\"/debug\",status=\"403\"} 0\n");
+    }
 
     [Fact]
     public void A_counter_is_a_total_per_label_set_in_first_seen_order()
@@ -158,6 +245,7 @@ public sealed class MetricsCollectorTests : IDisposable
         var text = _collector.Scrape(openMetrics: false);
 
         text.Should().Contain("# TYPE dotnet_process_cpu_time_seconds_total counter");
+        text.Should().Contain("# TYPE dotnet_process_cpus gauge");
         text.Should().Contain("dotnet_process_cpu_time_seconds_total{cpu_mode=\"user\"} ");
         text.Should().Contain("# TYPE dotnet_process_memory_working_set_bytes gauge");
     }

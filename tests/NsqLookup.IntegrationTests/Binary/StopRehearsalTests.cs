@@ -126,7 +126,8 @@ public sealed partial class StopRehearsalTests
         (await client.GetStringAsync($"{baseUri}/topics")).Should().Be("""{"topics":[]}""");
         (await client.GetStringAsync($"{baseUri}/nodes")).Should().Be("""{"producers":[]}""");
         var metrics = await client.GetStringAsync($"{baseUri}/metrics");
-        metrics.Should().NotContain("nsqlookupd_tcp_connections_total").And.NotContain("nsqlookupd_commands_total");
+        metrics.Should().Contain("\nnsqlookupd_tcp_connections_total 0\n") // counters with known labels start at 0
+            .And.Contain("\nnsqlookupd_commands_total{command=\"IDENTIFY\"} 0\n").And.Contain("\nnsqlookupd_commands_total{command=\"REGISTER\"} 0\n");
         metrics.Should().Contain("nsqlookupd_topics 0");
 
         // Its listeners, its producer and its requests logged nothing: one listening line each, no client lines.
