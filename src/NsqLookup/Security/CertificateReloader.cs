@@ -1,15 +1,20 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 
 namespace NsqLookup.Security;
 
 /// <summary>
-/// The HTTPS listener's certificate, from <c>--tls-cert</c> and <c>--tls-key</c> (PEM). A TLS handshake asks for
-/// <see cref="Current"/>; at most once a second that also compares both files' size and modification time with
-/// what was loaded and, when either changed, loads the pair again and swaps it in, so a renewal (cert-manager,
-/// certbot) reaches every new handshake without a restart while established connections keep theirs. A pair that
-/// fails to load later (caught mid-write, or a key that does not match) keeps the previous certificate and logs a
-/// warning; at startup it is a configuration error naming the file.
+/// The HTTPS listener's certificate, from <c>--tls-cert</c> and <c>--tls-key</c> (PEM).
+/// <para>
+/// A handshake also looks at both files, no more than once a second: they are read through every symbolic link and
+/// their bytes compared with those last taken (<see cref="WatchedFile"/>), and when either differs the pair is loaded
+/// again and swapped in, so a renewal (cert-manager through a Secret volume's <c>..data</c> swap, certbot, a copy
+/// that keeps size and modification time) reaches every new handshake without a restart while established
+/// connections keep theirs. A pair that fails to load later (caught mid-write, a key that does not match) keeps the
+/// previous certificate and logs a warning; at startup it is a configuration error naming the file.
+/// </para>
 /// </summary>
 internal sealed partial class CertificateReloader
 {
@@ -20,18 +25,18 @@ internal sealed partial class CertificateReloader
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _refresh = new();
-    private volatile X509Certificate2 _current;
-    private (FileStamp Cert, FileStamp Key) _stamps;
+    private volatile Loaded _current;
+    private (byte[] Cert, byte[] Key)? _refused;
+    private string? _lastError;
     private long _lastCheck;
 
-    private CertificateReloader(string certPath, string keyPath, TimeProvider time, ILogger logger, X509Certificate2 certificate, (FileStamp, FileStamp) stamps)
+    private CertificateReloader(string certPath, string keyPath, TimeProvider time, ILogger logger, Loaded loaded)
     {
         _certPath = certPath;
         _keyPath = keyPath;
         _time = time;
         _logger = logger;
-        _current = certificate;
-        _stamps = stamps;
+        _current = loaded;
         _lastCheck = time.GetTimestamp();
     }
 
@@ -39,78 +44,131 @@ internal sealed partial class CertificateReloader
     public static CertificateReloader Load(string certPath, string keyPath, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(time);
-        var stamps = (FileStamp.Of(certPath), FileStamp.Of(keyPath));
-        if (!TryLoad(certPath, keyPath, out var certificate, out var error))
+        ArgumentNullException.ThrowIfNull(logger);
+        if (!TryLoad(certPath, keyPath, out var loaded, out var error))
         {
             throw new InvalidOperationException(error);
         }
 
-        return new CertificateReloader(certPath, keyPath, time, logger, certificate, stamps);
+        return new CertificateReloader(certPath, keyPath, time, logger, loaded);
     }
 
     /// <summary>Loads the pair once to see that it can be; throws like <see cref="Load"/>.</summary>
     public static void Check(string certPath, string keyPath)
     {
-        if (!TryLoad(certPath, keyPath, out var certificate, out var error))
+        if (!TryLoad(certPath, keyPath, out var loaded, out var error))
         {
             throw new InvalidOperationException(error);
         }
 
-        certificate.Dispose();
+        loaded.Certificate.Dispose();
     }
 
-    public X509Certificate2 Current
-    {
-        get
-        {
-            var now = _time.GetTimestamp();
-            if (_time.GetElapsedTime(Volatile.Read(ref _lastCheck), now) >= CheckInterval)
-            {
-                Refresh(now);
-            }
+    /// <summary>The leaf certificate in use.</summary>
+    public X509Certificate2 Current => Refreshed().Certificate;
 
-            return _current;
+    private Loaded Refreshed()
+    {
+        var now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(Volatile.Read(ref _lastCheck), now) >= CheckInterval)
+        {
+            lock (_refresh)
+            {
+                if (_time.GetElapsedTime(_lastCheck, now) >= CheckInterval)
+                {
+                    Volatile.Write(ref _lastCheck, now);
+                    Refresh();
+                }
+            }
+        }
+
+        return _current;
+    }
+
+    private void Refresh()
+    {
+        if (!WatchedFile.TryRead(_certPath, out var cert, out var error))
+        {
+            Warn($"tls-cert {_certPath}: {error}");
+            return;
+        }
+
+        if (!WatchedFile.TryRead(_keyPath, out var key, out error))
+        {
+            Warn($"tls-key {_keyPath}: {error}");
+            return;
+        }
+
+        var current = _current;
+        if (cert.AsSpan().SequenceEqual(current.CertBytes) && key.AsSpan().SequenceEqual(current.KeyBytes))
+        {
+            _lastError = null;
+            return;
+        }
+
+        if (_refused is { } refused && cert.AsSpan().SequenceEqual(refused.Cert) && key.AsSpan().SequenceEqual(refused.Key))
+        {
+            return;
+        }
+
+        if (!TryParse(_certPath, cert, _keyPath, key, out var loaded, out error))
+        {
+            _refused = (cert, key);
+            Warn(error);
+            return;
+        }
+
+        Accept(loaded);
+    }
+
+    private void Accept(Loaded loaded)
+    {
+        // The old certificate is not disposed: a handshake that picked it up a moment ago may still use it.
+        _current = loaded;
+        _refused = null;
+        _lastError = null;
+        Log.Reloaded(
+            _logger, _certPath, WatchedFile.Resolve(_certPath), Describe(loaded.Certificate),
+            Utc(new DateTimeOffset(loaded.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero)));
+    }
+
+    private void Warn(string error)
+    {
+        if (error != _lastError)
+        {
+            _lastError = error;
+            Log.ReloadFailed(_logger, error);
         }
     }
 
-    private void Refresh(long now)
+    private static string Describe(X509Certificate2 certificate) =>
+        $"subject {certificate.Subject}, serial {certificate.SerialNumber}";
+
+    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString("u", CultureInfo.InvariantCulture);
+
+    private static bool TryLoad(string certPath, string keyPath, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Loaded? loaded, out string error)
     {
-        lock (_refresh)
+        loaded = null;
+        if (!WatchedFile.TryRead(certPath, out var cert, out error))
         {
-            if (_time.GetElapsedTime(_lastCheck, now) < CheckInterval)
-            {
-                return;
-            }
-
-            Volatile.Write(ref _lastCheck, now);
-            var stamps = (FileStamp.Of(_certPath), FileStamp.Of(_keyPath));
-            if (stamps == _stamps)
-            {
-                return;
-            }
-
-            if (TryLoad(_certPath, _keyPath, out var certificate, out var error))
-            {
-                // The old certificate is not disposed: a handshake that picked it up a moment ago may still use it.
-                _current = certificate;
-                _stamps = stamps;
-                Log.Reloaded(_logger, _certPath, certificate.Subject, certificate.NotAfter.ToUniversalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                Log.ReloadFailed(_logger, error);
-            }
-        }
-    }
-
-    private static bool TryLoad(string certPath, string keyPath, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out X509Certificate2? certificate, out string error)
-    {
-        certificate = null;
-        if (!TryReadPem(certPath, "tls-cert", out var certPem, out error) || !TryReadPem(keyPath, "tls-key", out var keyPem, out error))
-        {
+            error = $"tls-cert {certPath}: {error}";
             return false;
         }
 
+        if (!WatchedFile.TryRead(keyPath, out var key, out error))
+        {
+            error = $"tls-key {keyPath}: {error}";
+            return false;
+        }
+
+        return TryParse(certPath, cert, keyPath, key, out loaded, out error);
+    }
+
+    private static bool TryParse(string certPath, byte[] certBytes, string keyPath, byte[] keyBytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Loaded? loaded, out string error)
+    {
+        loaded = null;
+        var certPem = Encoding.UTF8.GetString(certBytes);
+        var keyPem = Encoding.UTF8.GetString(keyBytes);
         try
         {
             // The certificate alone first, so that an error can say which of the two files is at fault.
@@ -124,7 +182,7 @@ internal sealed partial class CertificateReloader
 
         try
         {
-            certificate = X509Certificate2.CreateFromPem(certPem, keyPem);
+            loaded = new Loaded(X509Certificate2.CreateFromPem(certPem, keyPem), certBytes, keyBytes);
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
@@ -139,29 +197,22 @@ internal sealed partial class CertificateReloader
     internal static bool TryReadPem(string path, string flag, out string pem, out string error)
     {
         pem = "";
-        try
+        if (!WatchedFile.TryRead(path, out var bytes, out error))
         {
-            pem = File.ReadAllText(path);
-            error = "";
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            var why = ex switch
-            {
-                FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
-                UnauthorizedAccessException => "permission denied",
-                _ => ex.Message,
-            };
-            error = $"{flag} {path}: {why}";
+            error = $"{flag} {path}: {error}";
             return false;
         }
+
+        pem = Encoding.UTF8.GetString(bytes);
+        return true;
     }
+
+    private sealed record Loaded(X509Certificate2 Certificate, byte[] CertBytes, byte[] KeyBytes);
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Information, "HTTPS: certificate re-read from {Path} (subject {Subject}, expires {NotAfter})")]
-        public static partial void Reloaded(ILogger logger, string path, string subject, string notAfter);
+        [LoggerMessage(LogLevel.Information, "HTTPS: certificate re-read from {Path} (reading {Target}; {Certificate}, expires {NotAfter})")]
+        public static partial void Reloaded(ILogger logger, string path, string target, string certificate, string notAfter);
 
         [LoggerMessage(LogLevel.Warning, "HTTPS: keeping the previous certificate - {Error}")]
         public static partial void ReloadFailed(ILogger logger, string error);
