@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -6,14 +7,18 @@ using System.Text;
 namespace NsqLookup.Security;
 
 /// <summary>
-/// The HTTPS listener's certificate, from <c>--tls-cert</c> and <c>--tls-key</c> (PEM).
+/// The HTTPS listener's certificate, from <c>--tls-cert</c> (PEM: the leaf first, then any intermediates, as in a
+/// <c>fullchain.pem</c> or a cert-manager <c>tls.crt</c>) and <c>--tls-key</c>. Every handshake presents the leaf and
+/// the intermediates (<see cref="Context"/>), so a client that trusts only the root can build the chain.
 /// <para>
 /// A handshake also looks at both files, no more than once a second: they are read through every symbolic link and
 /// their bytes compared with those last taken (<see cref="WatchedFile"/>), and when either differs the pair is loaded
 /// again and swapped in, so a renewal (cert-manager through a Secret volume's <c>..data</c> swap, certbot, a copy
 /// that keeps size and modification time) reaches every new handshake without a restart while established
 /// connections keep theirs. A pair that fails to load later (caught mid-write, a key that does not match) keeps the
-/// previous certificate and logs a warning; at startup it is a configuration error naming the file.
+/// previous certificate and logs a warning; at startup it is a configuration error naming the file. A certificate
+/// outside its validity period is named in a warning at startup, and refused on reload while the one in use is
+/// valid (a renewal that is not valid yet is taken once it is).
 /// </para>
 /// </summary>
 internal sealed partial class CertificateReloader
@@ -26,6 +31,7 @@ internal sealed partial class CertificateReloader
     private readonly ILogger _logger;
     private readonly Lock _refresh = new();
     private volatile Loaded _current;
+    private Loaded? _waiting;
     private (byte[] Cert, byte[] Key)? _refused;
     private string? _lastError;
     private long _lastCheck;
@@ -40,7 +46,8 @@ internal sealed partial class CertificateReloader
         _lastCheck = time.GetTimestamp();
     }
 
-    /// <summary>Loads the pair; throws <see cref="InvalidOperationException"/> whose message names the file at fault.</summary>
+    /// <summary>Loads the pair; throws <see cref="InvalidOperationException"/> whose message names the file at fault.
+    /// A certificate outside its validity period is loaded all the same, with a warning naming it.</summary>
     public static CertificateReloader Load(string certPath, string keyPath, TimeProvider time, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -48,6 +55,12 @@ internal sealed partial class CertificateReloader
         if (!TryLoad(certPath, keyPath, out var loaded, out var error))
         {
             throw new InvalidOperationException(error);
+        }
+
+        var now = time.GetUtcNow();
+        if (OutsideValidity(loaded.Certificate, now) is { } why)
+        {
+            Log.InvalidAtStartup(logger, certPath, Describe(loaded.Certificate), why);
         }
 
         return new CertificateReloader(certPath, keyPath, time, logger, loaded);
@@ -66,6 +79,9 @@ internal sealed partial class CertificateReloader
 
     /// <summary>The leaf certificate in use.</summary>
     public X509Certificate2 Current => Refreshed().Certificate;
+
+    /// <summary>The leaf and its intermediates, as a handshake presents them.</summary>
+    public SslStreamCertificateContext Context => Refreshed().Context;
 
     private Loaded Refreshed()
     {
@@ -106,16 +122,36 @@ internal sealed partial class CertificateReloader
             return;
         }
 
+        var now = _time.GetUtcNow();
         if (_refused is { } refused && cert.AsSpan().SequenceEqual(refused.Cert) && key.AsSpan().SequenceEqual(refused.Key))
         {
+            // Refused before; a renewal that was not valid yet is taken once it is.
+            if (_waiting is { } waiting && OutsideValidity(waiting.Certificate, now) is null)
+            {
+                Accept(waiting);
+            }
+
             return;
         }
 
         if (!TryParse(_certPath, cert, _keyPath, key, out var loaded, out error))
         {
-            _refused = (cert, key);
+            Refuse(cert, key, null);
             Warn(error);
             return;
+        }
+
+        if (OutsideValidity(loaded.Certificate, now) is { } why)
+        {
+            if (OutsideValidity(current.Certificate, now) is null)
+            {
+                Refuse(cert, key, loaded);
+                Warn($"tls-cert {_certPath}: {Describe(loaded.Certificate)} {why}; the one in use ({Describe(current.Certificate)}) is valid");
+                return;
+            }
+
+            // Neither is valid: the newer file is the operator's latest word.
+            Log.InvalidTaken(_logger, _certPath, Describe(loaded.Certificate), why);
         }
 
         Accept(loaded);
@@ -126,10 +162,17 @@ internal sealed partial class CertificateReloader
         // The old certificate is not disposed: a handshake that picked it up a moment ago may still use it.
         _current = loaded;
         _refused = null;
+        _waiting = null;
         _lastError = null;
         Log.Reloaded(
             _logger, _certPath, WatchedFile.Resolve(_certPath), Describe(loaded.Certificate),
-            Utc(new DateTimeOffset(loaded.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero)));
+            Utc(new DateTimeOffset(loaded.Certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero)), loaded.Context.IntermediateCertificates.Count);
+    }
+
+    private void Refuse(byte[] cert, byte[] key, Loaded? waiting)
+    {
+        _refused = (cert, key);
+        _waiting = waiting;
     }
 
     private void Warn(string error)
@@ -139,6 +182,16 @@ internal sealed partial class CertificateReloader
             _lastError = error;
             Log.ReloadFailed(_logger, error);
         }
+    }
+
+    /// <summary>Why <paramref name="certificate"/> is not valid at <paramref name="now"/>, or null when it is.</summary>
+    private static string? OutsideValidity(X509Certificate2 certificate, DateTimeOffset now)
+    {
+        var notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+        return now < notBefore ? $"is not valid before {Utc(notBefore)}"
+            : now > notAfter ? $"expired at {Utc(notAfter)}"
+            : null;
     }
 
     private static string Describe(X509Certificate2 certificate) =>
@@ -169,10 +222,16 @@ internal sealed partial class CertificateReloader
         loaded = null;
         var certPem = Encoding.UTF8.GetString(certBytes);
         var keyPem = Encoding.UTF8.GetString(keyBytes);
+        var chain = new X509Certificate2Collection();
         try
         {
-            // The certificate alone first, so that an error can say which of the two files is at fault.
-            using var probe = X509Certificate2.CreateFromPem(certPem);
+            // The certificates alone first, so that an error can say which of the two files is at fault.
+            chain.ImportFromPem(certPem);
+            if (chain.Count == 0)
+            {
+                error = $"tls-cert {certPath}: no usable PEM certificate - no CERTIFICATE block in the file";
+                return false;
+            }
         }
         catch (CryptographicException ex)
         {
@@ -180,9 +239,11 @@ internal sealed partial class CertificateReloader
             return false;
         }
 
+        X509Certificate2 leaf;
         try
         {
-            loaded = new Loaded(X509Certificate2.CreateFromPem(certPem, keyPem), certBytes, keyBytes);
+            // The first certificate in the file is the leaf; its key must be the one in --tls-key.
+            leaf = X509Certificate2.CreateFromPem(certPem, keyPem);
         }
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
@@ -190,6 +251,18 @@ internal sealed partial class CertificateReloader
             return false;
         }
 
+        var intermediates = new X509Certificate2Collection();
+        foreach (var other in chain)
+        {
+            if (!other.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span))
+            {
+                intermediates.Add(other);
+            }
+        }
+
+        // Offline: the chain is what the file holds, never fetched from the issuers' URLs.
+        var context = SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
+        loaded = new Loaded(leaf, context, certBytes, keyBytes);
         error = "";
         return true;
     }
@@ -207,14 +280,20 @@ internal sealed partial class CertificateReloader
         return true;
     }
 
-    private sealed record Loaded(X509Certificate2 Certificate, byte[] CertBytes, byte[] KeyBytes);
+    private sealed record Loaded(X509Certificate2 Certificate, SslStreamCertificateContext Context, byte[] CertBytes, byte[] KeyBytes);
 
     private static partial class Log
     {
-        [LoggerMessage(LogLevel.Information, "HTTPS: certificate re-read from {Path} (reading {Target}; {Certificate}, expires {NotAfter})")]
-        public static partial void Reloaded(ILogger logger, string path, string target, string certificate, string notAfter);
+        [LoggerMessage(LogLevel.Information, "HTTPS: certificate re-read from {Path} (reading {Target}; {Certificate}, expires {NotAfter}, {Intermediates} intermediate(s))")]
+        public static partial void Reloaded(ILogger logger, string path, string target, string certificate, string notAfter, int intermediates);
 
         [LoggerMessage(LogLevel.Warning, "HTTPS: keeping the previous certificate - {Error}")]
         public static partial void ReloadFailed(ILogger logger, string error);
+
+        [LoggerMessage(LogLevel.Warning, "HTTPS: certificate {Path} ({Certificate}) {Why}; clients will refuse it")]
+        public static partial void InvalidAtStartup(ILogger logger, string path, string certificate, string why);
+
+        [LoggerMessage(LogLevel.Warning, "HTTPS: certificate {Path} ({Certificate}) {Why}; taken all the same, the one it replaces was not valid either")]
+        public static partial void InvalidTaken(ILogger logger, string path, string certificate, string why);
     }
 }

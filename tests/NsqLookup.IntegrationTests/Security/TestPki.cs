@@ -43,9 +43,12 @@ internal sealed class TestPki : IDisposable
 
     /// <summary>Issues a server certificate for 127.0.0.1/::1/localhost and writes it and its key in place (a rename
     /// each, as renewal tools do).</summary>
-    public X509Certificate2 IssueServer(string subject)
+    public X509Certificate2 IssueServer(string subject) => Install(NewServer(subject, Ca));
+
+    /// <summary>Writes a certificate (PEM, with whatever follows it in the file) and its key in place, a rename each.</summary>
+    public X509Certificate2 Install((X509Certificate2 Cert, string CertPem, string KeyPem) issued)
     {
-        var (cert, certPem, keyPem) = NewServer(subject, Ca);
+        var (cert, certPem, keyPem) = issued;
         var tmpCert = Write($"cert-{Guid.NewGuid():N}.tmp", certPem);
         var tmpKey = Write($"key-{Guid.NewGuid():N}.tmp", keyPem);
         File.Move(tmpKey, KeyPath, overwrite: true);
