@@ -5,7 +5,10 @@ namespace NsqLookup.Security;
 
 /// <summary>
 /// <c>--http-admin-token-file</c>: the one secret a script presents as <c>Authorization: Bearer &lt;secret&gt;</c>.
-/// The file's content, less a trailing newline, is the secret.
+/// The secret is the file's content less the whitespace around it (a trailing newline, as <c>echo</c> writes it,
+/// silently; anything more with a warning, as Kubernetes' and Prometheus' token files are trimmed). A secret that
+/// spans lines or holds a control character could never arrive in a header: at startup that is a configuration
+/// error naming the file, later the previous secret stays and a warning says why.
 /// <para>
 /// The file is read again no more than once a second, on a request that needs the secret, through every symbolic
 /// link, and its bytes compared with those last taken (<see cref="WatchedFile"/>), so a rotation takes effect
@@ -77,13 +80,51 @@ internal sealed partial class AdminTokenFile
         return FixedTimeMatch(Encoding.UTF8.GetBytes(authorization[scheme.Length..]), Current());
     }
 
-    /// <summary>The secret: the file's content less a trailing newline; refused when empty.</summary>
+    /// <summary>
+    /// The secret as the file states it: surrounding whitespace removed (<paramref name="trimmed"/> when that was
+    /// more than one final line ending), refused when empty or when what remains cannot travel in a header.
+    /// </summary>
     internal static bool TryParse(ReadOnlySpan<byte> content, out byte[] secret, out string error, out bool trimmed)
     {
+        secret = [];
         trimmed = false;
-        secret = content.TrimEnd("\r\n"u8).ToArray();
-        error = secret.Length == 0 ? "the file is empty" : "";
-        return secret.Length != 0;
+        var body = content;
+        if (body.EndsWith("\r\n"u8))
+        {
+            body = body[..^2];
+        }
+        else if (body.EndsWith("\n"u8))
+        {
+            body = body[..^1];
+        }
+
+        var inner = body.Trim(" \t\r\n"u8);
+        trimmed = inner.Length != body.Length;
+        if (inner.Length == 0)
+        {
+            error = content.Length == 0 ? "the file is empty" : "the file holds only whitespace";
+            return false;
+        }
+
+        var newline = inner.IndexOfAny((byte)'\n', (byte)'\r');
+        if (newline >= 0)
+        {
+            error = "the token spans more than one line, and an Authorization header carries one line (put only the token in the file)";
+            return false;
+        }
+
+        for (var i = 0; i < inner.Length; i++)
+        {
+            if ((inner[i] < 0x20 && inner[i] != (byte)'\t') || inner[i] == 0x7F)
+            {
+                error = $"the token holds control character 0x{inner[i]:X2} at byte {i}, which an Authorization header cannot carry";
+                return false;
+            }
+        }
+
+        secret = inner.ToArray();
+        error = "";
+        return true;
     }
 
     /// <summary>Compares every presented byte, whatever the secret's length (which it reads cyclically), so the time

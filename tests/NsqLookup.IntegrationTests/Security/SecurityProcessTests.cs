@@ -155,6 +155,17 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
         result.StdErr.Should().Contain("FATAL: failed to instantiate nsqlookupd - " + expected + "\n");
     }
 
+    [Theory]
+    [InlineData("token\nsecond line\n", "the token spans more than one line, and an Authorization header carries one line (put only the token in the file)")]
+    [InlineData(" \n", "the file holds only whitespace")]
+    public async Task A_token_file_no_header_can_match_fails_startup_saying_why(string content, string why)
+    {
+        var token = _pki.Write("token", content);
+        var result = await DaemonProcess.RunAsync($"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--http-admin-token-file={token}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - http-admin-token-file {token}: {why}\n");
+    }
+
     public void Dispose() => _pki.Dispose();
 
     /// <summary>curl's status code for <c>GET /debug</c> (an admin route) with <paramref name="token"/>.</summary>
