@@ -126,14 +126,20 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_renewal_that_is_not_valid_yet_is_taken_once_it_is()
     {
-        await using var daemon = await StartAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var daemon = await TestDaemon.StartAsync(
+            output, o => o with { HttpsAddress = "127.0.0.1:0", TlsCert = _pki.CertPath, TlsKey = _pki.KeyPath }, clock);
         var port = daemon.App.HttpsEndPoint!.Port;
-        var early = _pki.Install(TestPki.NewServer("CN=lookupd-early", _pki.Ca, DateTimeOffset.UtcNow.AddSeconds(5), DateTimeOffset.UtcNow.AddDays(2)));
+        var valid = _pki.Server;
+        var early = _pki.Install(TestPki.NewServer("CN=lookupd-early", _pki.Ca, clock.GetUtcNow().AddMinutes(10), clock.GetUtcNow().AddDays(2)));
 
-        await Eventually.TrueAsync(
-            async () => (await TlsProbe.HandshakeAsync(port)).Thumbprint == early.Thumbprint, TimeSpan.FromSeconds(20));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(valid.Thumbprint);
         daemon.Logs.Lines.Should().Contain(l => l.StartsWith("WARNING: HTTPS: keeping the previous certificate - ", StringComparison.Ordinal) && l.Contains("CN=lookupd-early", StringComparison.Ordinal));
-        DateTimeOffset.UtcNow.Should().BeOnOrAfter(early.NotBefore.ToUniversalTime());
+
+        clock.Advance(TimeSpan.FromMinutes(11));
+        (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(early.Thumbprint);
+        daemon.Logs.Lines.Should().Contain(l => l.StartsWith("INFO: HTTPS: certificate re-read from", StringComparison.Ordinal) && l.Contains("CN=lookupd-early", StringComparison.Ordinal));
     }
 
     [Theory]
