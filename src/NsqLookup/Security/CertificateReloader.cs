@@ -125,10 +125,11 @@ internal sealed partial class CertificateReloader
         var now = _time.GetUtcNow();
         if (_refused is { } refused && cert.AsSpan().SequenceEqual(refused.Cert) && key.AsSpan().SequenceEqual(refused.Key))
         {
-            // Refused before; a renewal that was not valid yet is taken once it is.
-            if (_waiting is { } waiting && OutsideValidity(waiting.Certificate, now) is null)
+            // Refused before for its dates: taken once it is valid (a renewal issued a little early), or once the
+            // one in use is not valid either.
+            if (_waiting is { } waiting)
             {
-                Accept(waiting);
+                TakeUnlessOutdated(waiting, cert, key, current, now);
             }
 
             return;
@@ -141,6 +142,11 @@ internal sealed partial class CertificateReloader
             return;
         }
 
+        TakeUnlessOutdated(loaded, cert, key, current, now);
+    }
+
+    private void TakeUnlessOutdated(Loaded loaded, byte[] cert, byte[] key, Loaded current, DateTimeOffset now)
+    {
         if (OutsideValidity(loaded.Certificate, now) is { } why)
         {
             if (OutsideValidity(current.Certificate, now) is null)

@@ -142,6 +142,27 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
         daemon.Logs.Lines.Should().Contain(l => l.StartsWith("INFO: HTTPS: certificate re-read from", StringComparison.Ordinal) && l.Contains("CN=lookupd-early", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_refused_renewal_is_taken_once_the_certificate_in_use_is_not_valid_either()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var daemon = await TestDaemon.StartAsync(
+            output, o => o with { HttpsAddress = "127.0.0.1:0", TlsCert = _pki.CertPath, TlsKey = _pki.KeyPath }, clock);
+        var port = daemon.App.HttpsEndPoint!.Port;
+        var valid = _pki.Server;
+        var stale = _pki.Install(TestPki.NewServer("CN=lookupd-stale", _pki.Ca, clock.GetUtcNow().AddHours(-20), clock.GetUtcNow().AddHours(-2)));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(valid.Thumbprint);
+
+        // The certificate in use expires in turn: the file's certificate is the operator's latest word.
+        clock.Advance(valid.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(1));
+        (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(stale.Thumbprint);
+        daemon.Logs.Lines.Should().Contain(l =>
+            l.StartsWith($"WARNING: HTTPS: certificate {_pki.CertPath} (subject CN=lookupd-stale, serial {stale.SerialNumber}) expired at ", StringComparison.Ordinal)
+            && l.EndsWith("; taken all the same, the one it replaces was not valid either", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("expired")]
     [InlineData("not yet valid")]
