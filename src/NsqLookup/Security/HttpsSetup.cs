@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -36,19 +37,25 @@ internal static class HttpsSetup
     {
         ArgumentNullException.ThrowIfNull(listen);
         ArgumentNullException.ThrowIfNull(certificates);
-        var https = new HttpsConnectionAdapterOptions
-        {
-            SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            ServerCertificateSelector = (_, _) => certificates.Current,
-            ClientCertificateMode = clientCa is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.RequireCertificate,
-            CheckCertificateRevocation = false,
-        };
-        if (clientCa is not null)
-        {
-            https.ClientCertificateValidation = (certificate, _, _) => IsTrustedClient(certificate, clientCa);
-        }
+        RemoteCertificateValidationCallback? validate = clientCa is null
+            ? null
+            : (_, certificate, _, _) => certificate is not null && IsTrustedClient(
+                certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), clientCa);
 
-        listen.UseHttps(https);
+        // Per handshake: the reloader's current leaf with its intermediates (a certificate selector would send the
+        // leaf alone, and clients that trust only the root could not build the chain).
+        listen.UseHttps(new TlsHandshakeCallbackOptions
+        {
+            OnConnection = _ => ValueTask.FromResult(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = certificates.Context,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ApplicationProtocols = [SslApplicationProtocol.Http11],
+                ClientCertificateRequired = clientCa is not null,
+                RemoteCertificateValidationCallback = validate,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            }),
+        });
     }
 
     /// <summary>Reads <c>--tls-client-ca</c> (one or more PEM certificates); throws naming the file when unusable.</summary>

@@ -42,11 +42,6 @@ internal static class TrustBoundaryServices
         services.AddSingleton<TcpAllowGate>();
         services.AddSingleton(sp => AdminAccessPolicy.FromOptions(
             options, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AdminAccessPolicy>>()));
-        if (!string.IsNullOrEmpty(options.HttpAdminTokenFile))
-        {
-            LibSsl.EnsureLoadable("--http-admin-token-file"); // its SHA-256 is OpenSSL's
-        }
-
         if (options.HttpsAddress.Length != 0)
         {
             LibSsl.EnsureLoadable("--https-address"); // before the first certificate is read: no usable libssl aborts there

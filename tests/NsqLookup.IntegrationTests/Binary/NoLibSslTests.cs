@@ -26,17 +26,27 @@ public sealed class NoLibSslTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task AdminTokenFile_WithoutLibssl_IsAFatalStartupError_NotAnAbort()
+    public async Task AdminTokenFile_WorksWithoutLibssl()
     {
+        // The token is compared without a hash (.NET's hashes are OpenSSL's on Linux), so it needs no libssl.
         var token = Path.Combine(Path.GetTempPath(), $"nsqlookupd-token-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(token, "s3cret\n");
         try
         {
-            var result = await RunHiddenAsync("--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", $"--http-admin-token-file={token}");
-            output.WriteLine(result.StdErr);
-            result.ExitCode.Should().Be(1);
-            result.StdErr.Should().Contain("FATAL: failed to instantiate nsqlookupd - --http-admin-token-file needs OpenSSL, and no usable libssl was found (")
-                .And.NotContain("No usable version of libssl");
+            await using var daemon = new ProcessRunner.Running(
+                "unshare", HiddenCommand("--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", $"--http-admin-token-file={token}"));
+            var (_, http) = await DaemonProcess.WaitListeningAsync(daemon);
+            using var httpClient = new HttpClient { Timeout = TestDaemon.Timeout };
+            using var refused = await httpClient.PostAsync($"http://127.0.0.1:{http.Port}/topic/create?topic=t1", null);
+            ((int)refused.StatusCode).Should().Be(403);
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{http.Port}/topic/create?topic=t1");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "s3cret");
+            using var allowed = await httpClient.SendAsync(request);
+            ((int)allowed.StatusCode).Should().Be(200);
+
+            DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
+            (await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().Be(0);
+            daemon.StdErr.Should().NotContain("libssl");
         }
         finally
         {

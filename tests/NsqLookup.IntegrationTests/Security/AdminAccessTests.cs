@@ -149,6 +149,35 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
         (await SendAsync(daemon.Http, "GET", "/debug", null)).Status.Should().Be(403);
     }
 
+    [Fact]
+    public async Task A_token_file_with_spaces_around_the_token_is_named_in_a_warning_and_the_token_opens()
+    {
+        File.WriteAllText(_tokenFile, Secret + " \n");
+        await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpAdminTokenFile = _tokenFile });
+
+        daemon.Logs.Lines.Should().Contain(
+            $"WARNING: HTTP: admin token file {_tokenFile} has spaces, tabs or blank lines around the token; they are not part of it");
+        (await SendAsync(daemon.Http, "GET", "/debug", "Bearer " + Secret)).Status.Should().Be(200);
+    }
+
+    [Fact]
+    public async Task A_rotation_to_a_token_spanning_two_lines_keeps_the_previous_token_and_says_why()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpAdminTokenFile = _tokenFile });
+        (await SendAsync(daemon.Http, "GET", "/debug", "Bearer " + Secret)).Status.Should().Be(200);
+
+        File.WriteAllText(_tokenFile, "new-token\nsecond line\n");
+
+        var expected = $"WARNING: HTTP: admin token file {_tokenFile} could not be re-read, keeping the previous token - "
+            + "the token spans more than one line, and an Authorization header carries one line (put only the token in the file)";
+        await Eventually.TrueAsync(async () =>
+        {
+            (await SendAsync(daemon.Http, "GET", "/debug", "Bearer " + Secret)).Status.Should().Be(200);
+            return daemon.Logs.Lines.Contains(expected);
+        });
+        (await SendAsync(daemon.Http, "GET", "/debug", "Bearer new-token")).Status.Should().Be(403);
+    }
+
     public void Dispose() => File.Delete(_tokenFile);
 
     private static string WriteToken(string text)

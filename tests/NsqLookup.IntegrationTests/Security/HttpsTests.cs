@@ -61,6 +61,128 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task The_whole_chain_in_tls_cert_is_sent_so_a_client_trusting_only_the_root_connects()
+    {
+        using var root = TestPki.CreateCa("CN=nsqlookupd test root");
+        using var intermediate = TestPki.CreateIntermediate(root, "CN=nsqlookupd test intermediate");
+        var (leaf, leafPem, keyPem) = TestPki.NewServer("CN=lookupd-chained", intermediate);
+        _pki.Install((leaf, leafPem + "\n" + intermediate.ExportCertificatePem(), keyPem));
+        await using var daemon = await StartAsync();
+
+        var (errors, chain) = await TlsProbe.HandshakeTrustingAsync(daemon.App.HttpsEndPoint!.Port, root);
+
+        errors.Should().Be(System.Net.Security.SslPolicyErrors.None);
+        chain.Should().Equal("CN=lookupd-chained", "CN=nsqlookupd test intermediate", "CN=nsqlookupd test root");
+    }
+
+    [Fact]
+    public async Task A_renewed_chain_is_sent_whole_too()
+    {
+        await using var daemon = await StartAsync();
+        var port = daemon.App.HttpsEndPoint!.Port;
+        using var intermediate = TestPki.CreateIntermediate(_pki.Ca, "CN=renewal intermediate");
+        var (leaf, leafPem, keyPem) = TestPki.NewServer("CN=lookupd-renewed-chain", intermediate);
+        _pki.Install((leaf, leafPem + "\n" + intermediate.ExportCertificatePem(), keyPem));
+
+        await Eventually.TrueAsync(async () => (await TlsProbe.HandshakeAsync(port)).Thumbprint == leaf.Thumbprint);
+        var (errors, chain) = await TlsProbe.HandshakeTrustingAsync(port, _pki.Ca);
+        errors.Should().Be(System.Net.Security.SslPolicyErrors.None);
+        chain.Should().Equal("CN=lookupd-renewed-chain", "CN=renewal intermediate", "CN=nsqlookupd test CA");
+        daemon.Logs.Lines.Should().Contain(l => l.StartsWith("INFO: HTTPS: certificate re-read from", StringComparison.Ordinal) && l.EndsWith(", 1 intermediate(s))", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("not yet valid")]
+    public async Task A_renewal_outside_its_validity_is_refused_and_the_valid_certificate_stays(string which)
+    {
+        await using var daemon = await StartAsync();
+        var port = daemon.App.HttpsEndPoint!.Port;
+        var valid = _pki.Server;
+        var now = DateTimeOffset.UtcNow;
+        var (notBefore, notAfter, why) = which == "expired"
+            ? (now.AddHours(-20), now.AddHours(-2), "expired at ")
+            : (now.AddHours(2), now.AddDays(2), "is not valid before ");
+        var bad = _pki.Install(TestPki.NewServer("CN=lookupd-out-of-date", _pki.Ca, notBefore, notAfter));
+
+        var expected = $"WARNING: HTTPS: keeping the previous certificate - tls-cert {_pki.CertPath}: subject CN=lookupd-out-of-date, serial {bad.SerialNumber} {why}";
+        await Eventually.TrueAsync(async () =>
+        {
+            (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(valid.Thumbprint);
+            return daemon.Logs.Lines.Any(l => l.StartsWith(expected, StringComparison.Ordinal));
+        });
+        daemon.Logs.Lines.Single(l => l.StartsWith(expected, StringComparison.Ordinal))
+            .Should().EndWith($"; the one in use (subject CN=lookupd-1, serial {valid.SerialNumber}) is valid");
+
+        // Said once, not on every handshake.
+        for (var i = 0; i < 3; i++)
+        {
+            (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(valid.Thumbprint);
+        }
+
+        daemon.Logs.Lines.Count(l => l.StartsWith(expected, StringComparison.Ordinal)).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_renewal_that_is_not_valid_yet_is_taken_once_it_is()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var daemon = await TestDaemon.StartAsync(
+            output, o => o with { HttpsAddress = "127.0.0.1:0", TlsCert = _pki.CertPath, TlsKey = _pki.KeyPath }, clock);
+        var port = daemon.App.HttpsEndPoint!.Port;
+        var valid = _pki.Server;
+        var early = _pki.Install(TestPki.NewServer("CN=lookupd-early", _pki.Ca, clock.GetUtcNow().AddMinutes(10), clock.GetUtcNow().AddDays(2)));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(valid.Thumbprint);
+        daemon.Logs.Lines.Should().Contain(l => l.StartsWith("WARNING: HTTPS: keeping the previous certificate - ", StringComparison.Ordinal) && l.Contains("CN=lookupd-early", StringComparison.Ordinal));
+
+        clock.Advance(TimeSpan.FromMinutes(11));
+        (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(early.Thumbprint);
+        daemon.Logs.Lines.Should().Contain(l => l.StartsWith("INFO: HTTPS: certificate re-read from", StringComparison.Ordinal) && l.Contains("CN=lookupd-early", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_refused_renewal_is_taken_once_the_certificate_in_use_is_not_valid_either()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var daemon = await TestDaemon.StartAsync(
+            output, o => o with { HttpsAddress = "127.0.0.1:0", TlsCert = _pki.CertPath, TlsKey = _pki.KeyPath }, clock);
+        var port = daemon.App.HttpsEndPoint!.Port;
+        var valid = _pki.Server;
+        var stale = _pki.Install(TestPki.NewServer("CN=lookupd-stale", _pki.Ca, clock.GetUtcNow().AddHours(-20), clock.GetUtcNow().AddHours(-2)));
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(valid.Thumbprint);
+
+        // The certificate in use expires in turn: the file's certificate is the operator's latest word.
+        clock.Advance(valid.NotAfter.ToUniversalTime() - clock.GetUtcNow().UtcDateTime + TimeSpan.FromMinutes(1));
+        (await TlsProbe.HandshakeAsync(port)).Thumbprint.Should().Be(stale.Thumbprint);
+        daemon.Logs.Lines.Should().Contain(l =>
+            l.StartsWith($"WARNING: HTTPS: certificate {_pki.CertPath} (subject CN=lookupd-stale, serial {stale.SerialNumber}) expired at ", StringComparison.Ordinal)
+            && l.EndsWith("; taken all the same, the one it replaces was not valid either", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("expired")]
+    [InlineData("not yet valid")]
+    public async Task A_certificate_outside_its_validity_at_startup_is_named_in_a_warning_and_served(string which)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (notBefore, notAfter, why) = which == "expired"
+            ? (now.AddHours(-20), now.AddHours(-2), "expired at ")
+            : (now.AddHours(2), now.AddDays(2), "is not valid before ");
+        var bad = _pki.Install(TestPki.NewServer("CN=lookupd-out-of-date", _pki.Ca, notBefore, notAfter));
+
+        await using var daemon = await StartAsync();
+
+        (await TlsProbe.HandshakeAsync(daemon.App.HttpsEndPoint!.Port)).Thumbprint.Should().Be(bad.Thumbprint);
+        daemon.Logs.Lines.Should().Contain(l =>
+            l.StartsWith($"WARNING: HTTPS: certificate {_pki.CertPath} (subject CN=lookupd-out-of-date, serial {bad.SerialNumber}) {why}", StringComparison.Ordinal)
+            && l.EndsWith("; clients will refuse it", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task With_a_client_ca_a_client_certificate_it_issued_is_required()
     {
         await using var daemon = await StartAsync(o => o with { TlsClientCa = _pki.CaPath });

@@ -36,6 +36,64 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
         daemon.Process.HasExited.Should().BeFalse();
     }
 
+    [Fact]
+    public async Task Curl_trusting_only_the_root_reads_over_https_when_tls_cert_holds_the_chain()
+    {
+        using var root = TestPki.CreateCa("CN=nsqlookupd test root");
+        using var intermediate = TestPki.CreateIntermediate(root, "CN=nsqlookupd test intermediate");
+        var (leaf, leafPem, keyPem) = TestPki.NewServer("CN=lookupd-chained", intermediate);
+        _pki.Install((leaf, leafPem + "\n" + intermediate.ExportCertificatePem(), keyPem));
+        var rootPath = _pki.Write("root.pem", root.ExportCertificatePem());
+        await using var daemon = DaemonProcess.Start(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={Loopback}",
+            $"--tls-cert={_pki.CertPath}", $"--tls-key={_pki.KeyPath}");
+        await DaemonProcess.WaitListeningAsync(daemon);
+        (await daemon.WaitForAsync(d => HttpsListening().IsMatch(d.StdErr), TimeSpan.FromSeconds(30))).Should().BeTrue(daemon.StdErr);
+        var httpsPort = HttpsListening().Match(daemon.StdErr).Groups["port"].Value;
+
+        var secure = await ProcessRunner.RunAsync(
+            "curl", ["-sS", "--cacert", rootPath, "--max-time", "10", $"https://127.0.0.1:{httpsPort}/ping"], null, TimeSpan.FromSeconds(30));
+
+        secure.ExitCode.Should().Be(0, secure.StdErr);
+        secure.StdOut.Should().Be("OK");
+    }
+
+    [Fact]
+    public async Task A_secret_volume_swap_rotates_the_token_and_the_certificate_of_the_binary()
+    {
+        var first = TestPki.NewServer("CN=lookupd-gen1", _pki.Ca);
+        using var volume = new SecretVolume(new Dictionary<string, string>
+        {
+            ["token"] = "first-token\n",
+            ["tls.crt"] = first.CertPem,
+            ["tls.key"] = first.KeyPem,
+        });
+        await using var daemon = DaemonProcess.Start(
+            $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={Loopback}",
+            $"--http-admin-token-file={volume.PathOf("token")}", $"--tls-cert={volume.PathOf("tls.crt")}", $"--tls-key={volume.PathOf("tls.key")}");
+        var (_, http) = await DaemonProcess.WaitListeningAsync(daemon);
+        (await daemon.WaitForAsync(d => HttpsListening().IsMatch(d.StdErr), TimeSpan.FromSeconds(30))).Should().BeTrue(daemon.StdErr);
+        var httpsPort = int.Parse(HttpsListening().Match(daemon.StdErr).Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture);
+        (await AdminStatusAsync(http.Port, "first-token")).Should().Be("200");
+        (await TlsProbe.HandshakeAsync(httpsPort)).SerialNumber.Should().Be(first.Cert.SerialNumber);
+
+        var second = TestPki.NewServer("CN=lookupd-gen2", _pki.Ca);
+        volume.Update(new Dictionary<string, string>
+        {
+            ["token"] = "second-token\n",
+            ["tls.crt"] = second.CertPem,
+            ["tls.key"] = second.KeyPem,
+        });
+
+        await Eventually.TrueAsync(async () => await AdminStatusAsync(http.Port, "second-token") == "200");
+        (await AdminStatusAsync(http.Port, "first-token")).Should().Be("403");
+        await Eventually.TrueAsync(async () => (await TlsProbe.HandshakeAsync(httpsPort)).SerialNumber == second.Cert.SerialNumber);
+        (await daemon.WaitForAsync(
+            d => d.StdErr.Contains($"INFO: HTTP: admin token re-read from {volume.PathOf("token")} (reading {Path.Combine(volume.Current, "token")})", StringComparison.Ordinal)
+                && d.StdErr.Contains($"INFO: HTTPS: certificate re-read from {volume.PathOf("tls.crt")} (reading {Path.Combine(volume.Current, "tls.crt")}", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10))).Should().BeTrue(daemon.StdErr);
+    }
+
     [Theory]
     [InlineData("cert")]
     [InlineData("key")]
@@ -97,7 +155,28 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
         result.StdErr.Should().Contain("FATAL: failed to instantiate nsqlookupd - " + expected + "\n");
     }
 
+    [Theory]
+    [InlineData("token\nsecond line\n", "the token spans more than one line, and an Authorization header carries one line (put only the token in the file)")]
+    [InlineData(" \n", "the file holds only whitespace")]
+    public async Task A_token_file_no_header_can_match_fails_startup_saying_why(string content, string why)
+    {
+        var token = _pki.Write("token", content);
+        var result = await DaemonProcess.RunAsync($"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--http-admin-token-file={token}");
+        result.ExitCode.Should().Be(1);
+        result.StdErr.Should().Contain($"FATAL: failed to instantiate nsqlookupd - http-admin-token-file {token}: {why}\n");
+    }
+
     public void Dispose() => _pki.Dispose();
+
+    /// <summary>curl's status code for <c>GET /debug</c> (an admin route) with <paramref name="token"/>.</summary>
+    private static async Task<string> AdminStatusAsync(int port, string token)
+    {
+        var result = await ProcessRunner.RunAsync(
+            "curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-H", $"Authorization: Bearer {token}", $"http://127.0.0.1:{port}/debug"],
+            null, TimeSpan.FromSeconds(30));
+        result.ExitCode.Should().Be(0, result.StdErr);
+        return result.StdOut;
+    }
 
     [GeneratedRegex(@"HTTPS: listening on 127\.0\.0\.1:(?<port>\d+)")]
     private static partial Regex HttpsListening();

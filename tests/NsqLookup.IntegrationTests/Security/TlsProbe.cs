@@ -40,6 +40,32 @@ internal static class TlsProbe
         return AsV2(tls.RemoteCertificate!);
     }
 
+    /// <summary>A fresh handshake by a client that trusts <paramref name="root"/> alone (and not the system's roots):
+    /// what it found wrong, and the subjects of the chain it built from what the server sent.</summary>
+    public static async Task<(SslPolicyErrors Errors, string[] Chain)> HandshakeTrustingAsync(int port, X509Certificate2 root)
+    {
+        var errors = SslPolicyErrors.None;
+        string[] subjects = [];
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(root);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TestDaemon.Timeout);
+        await using var tls = new SslStream(tcp.GetStream(), false);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "127.0.0.1",
+            AllowTlsResume = false,
+            CertificateChainPolicy = policy,
+            RemoteCertificateValidationCallback = (_, _, chain, found) =>
+            {
+                errors = found;
+                subjects = chain is null ? [] : [.. chain.ChainElements.Select(e => e.Certificate.Subject)];
+                return true;
+            },
+        }).WaitAsync(TestDaemon.Timeout);
+        return (errors, subjects);
+    }
+
     public static X509Certificate2 AsV2(X509Certificate cert) =>
         cert as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(cert.GetRawCertData());
 
