@@ -99,6 +99,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     private static void AddHttp(IServiceCollection services, NsqLookupOptions options, ListenAddress? httpAddress, ListenAddress? httpsAddress)
     {
         KestrelService.AddTo(services);
+        services.AddSingleton<HttpConnectionLimit>();
         services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -111,6 +112,11 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             kestrel.Limits.MaxRequestBufferSize = Math.Max(2L * 1024 * 1024, (2L * header) + (64 * 1024));
             kestrel.Limits.MaxRequestBodySize = options.HttpMaxBodySize;
             kestrel.Limits.RequestHeadersTimeout = options.HttpHeaderTimeout;
+
+            // --http-max-connections: one budget for the HTTP and HTTPS listeners, ahead of TLS and HTTP on each (the
+            // defaults apply to every endpoint before its own configuration).
+            var connectionLimit = kestrel.ApplicationServices.GetRequiredService<HttpConnectionLimit>();
+            kestrel.ConfigureEndpointDefaults(connectionLimit.Install);
             if (httpAddress is not null)
             {
                 kestrel.Listen(httpAddress.EndPoint, listen =>
@@ -182,6 +188,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var logger = _app.Services.GetRequiredService<ILogger<NsqLookupApp>>();
+        DescriptorLimit.Check(_options, logger);
 
         // Before any listener opens: no nsqd registers and no client reads until the kept admin state is back.
         if (_app.Services.GetRequiredService<IAdminJournal>() is AdminJournal journal)
