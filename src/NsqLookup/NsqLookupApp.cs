@@ -100,6 +100,11 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     {
         KestrelService.AddTo(services);
         services.AddSingleton<HttpConnectionLimit>();
+
+        // Connection buffers that go back once the connections close (Http/ConnectionBufferPools.cs): registered after
+        // Kestrel's own pool factory, so the socket transport (and TLS over it) takes these.
+        services.AddSingleton<ConnectionBufferPools>();
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<ConnectionBufferPools>());
         services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -165,7 +170,10 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         services.AddHostedService<EmptyKeyPruner>();
         services.AddHostedService(sp => new Memory.QuietTrimmer(
-            sp.GetRequiredService<TimeProvider>(), options.TrimAfterStart, sp.GetRequiredService<ILogger<Memory.QuietTrimmer>>()));
+            sp.GetRequiredService<TimeProvider>(),
+            options.TrimAfterStart,
+            sp.GetRequiredService<ILogger<Memory.QuietTrimmer>>(),
+            sp.GetRequiredService<ConnectionBufferPools>().GarbageCandidateBytes));
         if (options.DataPath is { } dataPath)
         {
             services.AddSingleton<IAdminJournal>(sp => new AdminJournal(
