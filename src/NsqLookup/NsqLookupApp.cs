@@ -99,6 +99,12 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     private static void AddHttp(IServiceCollection services, NsqLookupOptions options, ListenAddress? httpAddress, ListenAddress? httpsAddress)
     {
         KestrelService.AddTo(services);
+        services.AddSingleton<HttpConnectionLimit>();
+
+        // Connection buffers that go back once the connections close (Http/ConnectionBufferPools.cs): registered after
+        // Kestrel's own pool factory, so the socket transport (and TLS over it) takes these.
+        services.AddSingleton<ConnectionBufferPools>();
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<ConnectionBufferPools>());
         services.Configure<KestrelServerOptions>(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -111,6 +117,11 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             kestrel.Limits.MaxRequestBufferSize = Math.Max(2L * 1024 * 1024, (2L * header) + (64 * 1024));
             kestrel.Limits.MaxRequestBodySize = options.HttpMaxBodySize;
             kestrel.Limits.RequestHeadersTimeout = options.HttpHeaderTimeout;
+
+            // --http-max-connections: one budget for the HTTP and HTTPS listeners, ahead of TLS and HTTP on each (the
+            // defaults apply to every endpoint before its own configuration).
+            var connectionLimit = kestrel.ApplicationServices.GetRequiredService<HttpConnectionLimit>();
+            kestrel.ConfigureEndpointDefaults(connectionLimit.Install);
             if (httpAddress is not null)
             {
                 kestrel.Listen(httpAddress.EndPoint, listen =>
@@ -159,7 +170,10 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         services.AddHostedService(sp => sp.GetRequiredService<TcpServer>());
         services.AddHostedService<EmptyKeyPruner>();
         services.AddHostedService(sp => new Memory.QuietTrimmer(
-            sp.GetRequiredService<TimeProvider>(), options.TrimAfterStart, sp.GetRequiredService<ILogger<Memory.QuietTrimmer>>()));
+            sp.GetRequiredService<TimeProvider>(),
+            options.TrimAfterStart,
+            sp.GetRequiredService<ILogger<Memory.QuietTrimmer>>(),
+            sp.GetRequiredService<ConnectionBufferPools>().GarbageCandidateBytes));
         if (options.DataPath is { } dataPath)
         {
             services.AddSingleton<IAdminJournal>(sp => new AdminJournal(
@@ -182,6 +196,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         var logger = _app.Services.GetRequiredService<ILogger<NsqLookupApp>>();
+        DescriptorLimit.Check(_options, logger);
 
         // Before any listener opens: no nsqd registers and no client reads until the kept admin state is back.
         if (_app.Services.GetRequiredService<IAdminJournal>() is AdminJournal journal)

@@ -54,6 +54,9 @@ public sealed record NsqLookupOptions
     /// <summary>Open TCP connections beyond which new ones are closed at once; zero disables.</summary>
     public int MaxTcpConnections { get; init; } = 10_000;
 
+    /// <summary>Open HTTP and HTTPS connections (together) beyond which new ones are reset at once; zero disables.</summary>
+    public int HttpMaxConnections { get; init; } = 10_000;
+
     /// <summary>Kestrel's request-line and header-block limits (Go's <c>DefaultMaxHeaderBytes</c>, spec §4.1).</summary>
     public int HttpMaxHeaderSize { get; init; } = 1024 * 1024;
 

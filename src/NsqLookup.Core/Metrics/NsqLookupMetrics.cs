@@ -25,6 +25,7 @@ internal sealed class NsqLookupMetrics : IDisposable
     private readonly UpDownCounter<long> _tcpOpen;
     private readonly Counter<long> _tcpRejected;
     private readonly Counter<long> _tcpRefused;
+    private readonly Counter<long> _httpRejected;
     private readonly Counter<long> _commands;
     private readonly Counter<long> _protocolErrors;
     private readonly Counter<long> _httpRequests;
@@ -41,6 +42,7 @@ internal sealed class NsqLookupMetrics : IDisposable
         _tcpOpen = Meter.CreateUpDownCounter<long>("nsqlookupd.tcp.connections.open", "{connection}", "TCP connections open now");
         _tcpRejected = Meter.CreateCounter<long>("nsqlookupd.tcp.connections.rejected", "{connection}", "TCP connections refused by a limit");
         _tcpRefused = Meter.CreateCounter<long>("nsqlookupd.tcp.connections.refused", "{connection}", "TCP connections closed at accept by an access rule, by reason");
+        _httpRejected = Meter.CreateCounter<long>("nsqlookupd.http.connections.rejected", "{connection}", "HTTP and HTTPS connections refused by --http-max-connections");
         _commands = Meter.CreateCounter<long>("nsqlookupd.commands", "{command}", "TCP commands received, by name");
         _protocolErrors = Meter.CreateCounter<long>("nsqlookupd.protocol.errors", "{error}", "TCP protocol errors sent (each closes its connection), by code");
         _httpRequests = Meter.CreateCounter<long>("nsqlookupd.http.requests", "{request}", "HTTP requests, by route and status");
@@ -104,6 +106,9 @@ internal sealed class NsqLookupMetrics : IDisposable
 
     /// <summary>A socket closed at accept because its source is not allowed (<paramref name="reason"/>: <c>allowlist</c>).</summary>
     public void TcpConnectionRefused(string reason) => _tcpRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>An HTTP or HTTPS connection reset at accept because <c>--http-max-connections</c> was reached.</summary>
+    public void HttpConnectionRejected() => _httpRejected.Add(1);
 
     /// <summary>A recognised command (<c>PING</c>, <c>IDENTIFY</c>, <c>REGISTER</c>, <c>UNREGISTER</c>); anything else
     /// shows up as an <c>E_INVALID</c> protocol error instead, so the label stays bounded.</summary>

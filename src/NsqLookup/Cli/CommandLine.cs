@@ -55,6 +55,7 @@ internal static class CommandLine
             new("max-tcp-connections", false, v => Int(v, 0, int.MaxValue, n => options = options with { MaxTcpConnections = (int)n })),
             new("http-max-header-size", false, v => Int(v, 1, int.MaxValue / 4, n => options = options with { HttpMaxHeaderSize = (int)n })),
             new("http-max-body-size", false, v => Int(v, 0, long.MaxValue, n => options = options with { HttpMaxBodySize = n })),
+            new("http-max-connections", false, v => Int(v, 0, int.MaxValue, n => options = options with { HttpMaxConnections = (int)n })),
             new("http-header-timeout", false, v => Duration(v, d => options = options with { HttpHeaderTimeout = d }, positive: true)),
             // Additions (trust boundaries, README "Securing a lookupd"): all off by default.
             new("tcp-allow", false, v => Cidrs(v, () => options = options with { TcpAllow = [.. options.TcpAllow, v] })),

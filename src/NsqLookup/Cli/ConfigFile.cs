@@ -36,6 +36,7 @@ internal static partial class ConfigFile
         ("tls-key", "TLSKey"),
         ("tls-client-ca", "TLSClientCA"),
         ("data-path", "DataPath"),
+        ("http-max-connections", "HTTPMaxConnections"),
     ];
 
     /// <summary>
@@ -216,6 +217,11 @@ internal static partial class ConfigFile
                         return new ApplyError("invalid value type");
                 }
 
+            case "http-max-connections":
+                if (CoerceCount(value, out var count) is { } countError)
+                    return new ApplyError(countError);
+                options = options with { HttpMaxConnections = count };
+                return null;
             default:
                 return ApplySecurity(flag, value, ref options);
         }
@@ -249,6 +255,31 @@ internal static partial class ConfigFile
         }
     }
 
+    /// <summary>A count (our addition, so no go-options precedent to match beyond its int coercion): a TOML integer or
+    /// a string in Go's integer syntax, from 0 to <see cref="int.MaxValue"/>.</summary>
+    private static string? CoerceCount(object value, out int count)
+    {
+        count = 0;
+        long n;
+        switch (value)
+        {
+            case long l:
+                n = l;
+                break;
+            case string s:
+                if (GoInt.TryParse(s, out n) is { } parseError)
+                    return $"strconv.ParseInt: parsing {GoQuote.Quote(s)}: {parseError}";
+                break;
+            default:
+                return "invalid value type";
+        }
+
+        if (n is < 0 or > int.MaxValue)
+            return $"must be between 0 and {int.MaxValue}";
+        count = (int)n;
+        return null;
+    }
+
     // "(%+v)" of the field's current value, which is still the default (a flag given on the command line wins
     // before coercion is attempted).
     private static string Current(string flag, NsqLookupOptions options) => flag switch
@@ -258,6 +289,7 @@ internal static partial class ConfigFile
         "prune-empty-keys-after" => GoDuration.Format(options.PruneEmptyKeysAfter),
         "shutdown-timeout" => GoDuration.Format(options.ShutdownTimeout),
         "quiet-pings" => options.QuietPings ? "true" : "false",
+        "http-max-connections" => options.HttpMaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => "",
     };
 }

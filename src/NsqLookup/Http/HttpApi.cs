@@ -67,12 +67,18 @@ internal sealed partial class HttpApi
     private async Task<string> ServeAsync(HttpContext context, long start)
     {
         var response = context.Response;
-        if (!await DiscardBodyAsync(context).ConfigureAwait(false))
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        switch (await DiscardBodyAsync(context).ConfigureAwait(false))
         {
-            return OtherRoute;
+            case BodyOutcome.Gone:
+                return OtherRoute;
+            case BodyOutcome.Refused:
+                // A refusal is access-logged like every other (413 over the cap, 400 for a malformed chunked body).
+                var logged = RequestTarget.TryParse(rawTarget, out var parsed) ? parsed : new RequestTarget(rawTarget, "", false);
+                LogRequest(context, response.StatusCode, context.Request.Method, rawTarget, logged, start);
+                return OtherRoute;
         }
 
-        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
         if (rawTarget == "*")
         {
             // OPTIONS * never reaches the router in Go: net/http answers it with an empty 200 itself.
@@ -103,30 +109,41 @@ internal sealed partial class HttpApi
     /// <summary>
     /// Bodies carry nothing (spec §4.1) but are read and discarded before answering, so that one over
     /// <c>--http-max-body-size</c> is answered 413 (deviation: safer, spec §8 item 2) instead of being cut off after
-    /// the answer. False when the request has been answered or the client is gone.
+    /// the answer, and a malformed chunked body 400.
     /// </summary>
-    private static async Task<bool> DiscardBodyAsync(HttpContext context)
+    private static async Task<BodyOutcome> DiscardBodyAsync(HttpContext context)
     {
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false })
         {
-            return true;
+            return BodyOutcome.Read;
         }
 
         try
         {
             await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted).ConfigureAwait(false);
-            return true;
+            return BodyOutcome.Read;
         }
         catch (BadHttpRequestException ex)
         {
-            context.Response.StatusCode = ex.StatusCode; // 413, or 400 for a malformed chunked body
-            context.Response.Headers.Connection = "close";
-            return false;
+            return Refuse(context, ex.StatusCode); // 413, or 400 for a malformed chunked body
+        }
+        catch (IOException ex) when (ex.InnerException is OverflowException)
+        {
+            // A chunk size of 0x80000000 or more: Kestrel's chunked reader reports the int overflow as an IOException
+            // (not as the BadHttpRequestException of every other bad chunk size), which is no client gone away.
+            return Refuse(context, StatusCodes.Status400BadRequest);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
-            return false; // the client went away mid-body
+            return BodyOutcome.Gone; // the client went away mid-body
         }
+    }
+
+    private static BodyOutcome Refuse(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers.Connection = "close";
+        return BodyOutcome.Refused;
     }
 
     private async Task<string> DispatchAsync(HttpContext context, string rawTarget, RequestTarget target, long start)
@@ -242,5 +259,18 @@ internal sealed partial class HttpApi
         var ok = QueryParameters.TryParse(target.RawQuery, out var parsed);
         parameters = parsed!;
         return ok;
+    }
+
+    /// <summary>What became of a request's body.</summary>
+    private enum BodyOutcome
+    {
+        /// <summary>Read to its end (or there was none): the request is served.</summary>
+        Read,
+
+        /// <summary>Refused (413 or 400, status set, connection to close): answered without a handler.</summary>
+        Refused,
+
+        /// <summary>The client went away mid-body: nothing to answer.</summary>
+        Gone,
     }
 }

@@ -24,8 +24,10 @@ internal sealed class QuietTrimPolicy
     /// <summary>How long the daemon must have been quiet (5 s).</summary>
     public TimeSpan QuietFor { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The shortest time between two trims (30 s): a compacting collection of a large directory costs a pause.</summary>
-    public TimeSpan MinInterval { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The shortest time between two trims (20 s): a compacting collection of a large directory costs a pause,
+    /// and memory that connections dropped when they closed must still come back within 30 s of it (5 s quiet, at most
+    /// 20 s of this wait, 1 s sampling; Http/ConnectionBufferPools.cs).</summary>
+    public TimeSpan MinInterval { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Trim once at the first sample too: the startup allocates a few MiB (host and DI builders, Kestrel's
     /// setup) that are garbage once the listeners are up, and that memory stays resident until a collection gives

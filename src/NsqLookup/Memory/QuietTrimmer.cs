@@ -19,8 +19,10 @@ internal sealed partial class QuietTrimmer : PeriodicService
     private readonly ILogger<QuietTrimmer> _logger;
     private long _start;
 
-    public QuietTrimmer(TimeProvider time, bool trimAfterStart, ILogger<QuietTrimmer> logger)
-        : this(time, new QuietTrimPolicy { TrimAfterStart = trimAfterStart }, static () => GC.GetTotalAllocatedBytes(precise: false),
+    /// <param name="allocatedBytes">Bytes allocated so far (default: the GC's count); the daemon's counts the HTTP
+    /// connection buffers when they are dropped, not when they are allocated (Http/ConnectionBufferPools.cs).</param>
+    public QuietTrimmer(TimeProvider time, bool trimAfterStart, ILogger<QuietTrimmer> logger, Func<long>? allocatedBytes = null)
+        : this(time, new QuietTrimPolicy { TrimAfterStart = trimAfterStart }, allocatedBytes ?? (static () => GC.GetTotalAllocatedBytes(precise: false)),
             trimAfterStart ? TrimHeapAndImage : TrimHeap, logger)
     {
     }

@@ -33,6 +33,8 @@ internal sealed record CliRun(int? ExitCode, string Stdout, string Stderr, Comma
         "    \ttime an HTTP client has to send the request line and headers (default 30s)\n" +
         "  -http-max-body-size int\n" +
         "    \tmaximum size of an HTTP request body, larger gets 413 (default 1048576)\n" +
+        "  -http-max-connections int\n" +
+        "    \tmaximum open HTTP and HTTPS connections together, new ones beyond are closed, 0 for no limit (default 10000)\n" +
         "  -http-max-header-size int\n" +
         "    \tmaximum size of an HTTP request line and of its headers, larger gets 414/431 (default 1048576)\n" +
         "  -https-address string\n" +

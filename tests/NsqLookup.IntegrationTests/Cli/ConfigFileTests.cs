@@ -88,6 +88,16 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
+    public void Http_max_connections_is_read_from_the_file_and_the_flag_wins()
+    {
+        Resolve("http_max_connections = 500").Options.HttpMaxConnections.Should().Be(500);
+        Resolve("http_max_connections = \"0x100\"").Options.HttpMaxConnections.Should().Be(256);
+        Resolve("http_max_connections = 0").Options.HttpMaxConnections.Should().Be(0);
+        Resolve("http_max_connections = 500", "--http-max-connections=7").Options.HttpMaxConnections.Should().Be(7);
+        Resolve("").Options.HttpMaxConnections.Should().Be(10_000);
+    }
+
+    [Fact]
     public void Unknown_keys_and_config_version_verbose_are_ignored()
     {
         var o = Resolve("""
@@ -214,6 +224,9 @@ public sealed class ConfigFileTests
     [InlineData("inactive_producer_timeout = true", "true (5m0s) for field InactiveProducerTimeout - invalid value type")]
     [InlineData("quiet_pings = \"yes\"", "yes (false) for field QuietPings - strconv.ParseBool: parsing \"yes\": invalid syntax")]
     [InlineData("quiet_pings = 1", "1 (false) for field QuietPings - invalid value type")]
+    [InlineData("http_max_connections = -1", "-1 (10000) for field HTTPMaxConnections - must be between 0 and 2147483647")]
+    [InlineData("http_max_connections = \"x\"", "x (10000) for field HTTPMaxConnections - strconv.ParseInt: parsing \"x\": parse error")]
+    [InlineData("http_max_connections = 1.5", "1.5 (10000) for field HTTPMaxConnections - invalid value type")]
     public void Uncoercible_values_are_go_options_errors(string toml, string rest)
     {
         var o = Resolve(toml);

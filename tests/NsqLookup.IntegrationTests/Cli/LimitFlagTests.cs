@@ -13,6 +13,7 @@ public sealed class LimitFlagTests
         o.MaxIdentifyBodySize.Should().Be(65536);
         o.HandshakeTimeout.Should().Be(TimeSpan.FromSeconds(10));
         o.MaxTcpConnections.Should().Be(10_000);
+        o.HttpMaxConnections.Should().Be(10_000);
         o.HttpMaxHeaderSize.Should().Be(1024 * 1024);
         o.HttpMaxBodySize.Should().Be(1024 * 1024);
         o.HttpHeaderTimeout.Should().Be(TimeSpan.FromSeconds(30));
@@ -24,13 +25,14 @@ public sealed class LimitFlagTests
         var run = CliRun.Of(
             "--max-command-size=512", "-max-identify-body-size", "1024", "--handshake-timeout=1500ms",
             "--max-tcp-connections=0", "--http-max-header-size=0x10000", "--http-max-body-size=1_000",
-            "--http-header-timeout=5s");
+            "--http-header-timeout=5s", "--http-max-connections=0x20");
         run.ExitCode.Should().BeNull();
         var o = run.Result.Options;
         o.MaxCommandLineLength.Should().Be(512);
         o.MaxIdentifyBodySize.Should().Be(1024);
         o.HandshakeTimeout.Should().Be(TimeSpan.FromMilliseconds(1500));
         o.MaxTcpConnections.Should().Be(0);
+        o.HttpMaxConnections.Should().Be(32);
         o.HttpMaxHeaderSize.Should().Be(65536);
         o.HttpMaxBodySize.Should().Be(1000);
         o.HttpHeaderTimeout.Should().Be(TimeSpan.FromSeconds(5));
@@ -72,6 +74,7 @@ public sealed class LimitFlagTests
     [InlineData("invalid value \"x\" for flag -max-command-size: parse error", "--max-command-size=x")]
     [InlineData("invalid value \"0\" for flag -max-command-size: must be between 1 and 2147483647", "--max-command-size=0")]
     [InlineData("invalid value \"-1\" for flag -max-tcp-connections: must be between 0 and 2147483647", "--max-tcp-connections=-1")]
+    [InlineData("invalid value \"-1\" for flag -http-max-connections: must be between 0 and 2147483647", "--http-max-connections=-1")]
     [InlineData("invalid value \"99999999999999999999\" for flag -http-max-body-size: value out of range", "--http-max-body-size=99999999999999999999")]
     [InlineData("invalid value \"-1s\" for flag -handshake-timeout: must not be negative", "--handshake-timeout=-1s")]
     [InlineData("invalid value \"0s\" for flag -http-header-timeout: must be positive", "--http-header-timeout=0s")]

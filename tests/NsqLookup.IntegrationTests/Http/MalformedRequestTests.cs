@@ -80,6 +80,42 @@ public sealed class MalformedRequestTests(ITestOutputHelper output)
         (await daemon.Http.GetStringAsync("/ping")).Should().Be("OK");
     }
 
+    [Theory]
+    [InlineData("80000000")]
+    [InlineData("ffffffff")]
+    [InlineData("10000000000000000")]
+    public async Task ChunkSizeThatDoesNotFit_OnAnAdminRoute_Gets400AndChangesNothing(string chunkSize)
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+
+        var answer = await ExchangeAsync(
+            daemon, "POST /topic/create?topic=x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunkSize + "\r\n");
+
+        answer.Should().StartWith("HTTP/1.1 400 Bad Request\r\n");
+        answer.Should().Contain("\r\nConnection: close\r\n");
+        (await HttpKit.TopicsAsync(daemon)).Should().BeEmpty();
+        daemon.Logs.Lines.Should().Contain(l => l.StartsWith("INFO: 400 POST /topic/create?topic=x (127.0.0.1:", StringComparison.Ordinal));
+        var scrape = Metrics.Scrape.Parse(await daemon.Http.GetStringAsync("/metrics"));
+        scrape.Value("nsqlookupd_http_requests_total", ("route", "other"), ("status", "400")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ChunkSizeThatDoesNotFit_OnPing_Gets400_LikeAMalformedOne()
+    {
+        await using var daemon = await TestDaemon.StartAsync(output);
+
+        var overflow = await ExchangeAsync(daemon, "GET /ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n80000000\r\n");
+        var malformed = await ExchangeAsync(daemon, "GET /ping HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n");
+
+        overflow.Should().StartWith("HTTP/1.1 400 Bad Request\r\n");
+        WithoutDate(overflow).Should().Be(WithoutDate(malformed));
+        daemon.Logs.Lines.Count(l => l.StartsWith("INFO: 400 GET /ping (", StringComparison.Ordinal)).Should().Be(2);
+        (await daemon.Http.GetStringAsync("/ping")).Should().Be("OK");
+    }
+
+    private static string WithoutDate(string answer) =>
+        string.Join("\r\n", answer.Split("\r\n").Where(l => !l.StartsWith("Date: ", StringComparison.Ordinal)));
+
     /// <summary>Sends the bytes as they are and reads until the server closes.</summary>
     private static async Task<string> ExchangeAsync(TestDaemon daemon, string request)
     {

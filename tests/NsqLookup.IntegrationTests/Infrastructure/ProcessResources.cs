@@ -122,5 +122,12 @@ public static class ProcessResources
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
+    /// <summary>Another process's resident memory (<c>VmRSS</c> in <c>/proc/PID/status</c>), in bytes.</summary>
+    public static long ResidentBytes(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+    }
+
     public static string Mib(long bytes) => (bytes / 1024.0 / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 }

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Logging;
+using NsqLookup.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace NsqLookup.IntegrationTests.Operations;
+
+/// <summary>The open-file limit against <c>--max-tcp-connections</c> plus <c>--http-max-connections</c>.</summary>
+public sealed class DescriptorLimitTests(ITestOutputHelper output)
+{
+    private const string Warning = "WARNING: --max-tcp-connections (10000) plus --http-max-connections (10000) exceed the open-file limit (3000)";
+
+    [Fact]
+    public async Task Caps_over_the_open_file_limit_are_named_in_a_warning_at_startup()
+    {
+        await using var daemon = StartUnderLimit(3000);
+        await DaemonProcess.WaitListeningAsync(daemon);
+        output.WriteLine(daemon.StdErr);
+        daemon.StdErr.Should().Contain(Warning);
+        daemon.StdErr.Should().Contain("lower the caps or raise the limit");
+    }
+
+    [Fact]
+    public async Task Caps_within_the_open_file_limit_start_quietly()
+    {
+        await using var daemon = StartUnderLimit(3000, "--max-tcp-connections=1000", "--http-max-connections=1500");
+        await DaemonProcess.WaitListeningAsync(daemon);
+        daemon.StdErr.Should().NotContain("WARNING");
+    }
+
+    [Fact]
+    public void The_soft_limit_is_raised_to_the_hard_one()
+    {
+        // This process's own limit, lowered by one descriptor (harmless to the tests running beside this one).
+        DescriptorLimit.TryGet(out var before).Should().BeTrue();
+        DescriptorLimit.TrySetCurrent(before.Max - 1).Should().BeTrue();
+        var logs = new CapturingLoggerProvider(output);
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+
+        DescriptorLimit.Check(new NsqLookupOptions(), factory.CreateLogger("t"));
+
+        DescriptorLimit.TryGet(out var after).Should().BeTrue();
+        after.Current.Should().Be(before.Max);
+        logs.Lines.Should().Contain(l => l.StartsWith("DEBUG: raised the open-file limit from ", StringComparison.Ordinal));
+    }
+
+    /// <summary>The real binary under <c>ulimit -n</c> (soft and hard), on loopback ports the kernel picks.</summary>
+    private static ProcessRunner.Running StartUnderLimit(int limit, params string[] args) =>
+        DaemonProcess.StartAt(
+            "/bin/sh",
+            ["-c", $"ulimit -n {limit} && exec \"$0\" \"$@\"", DaemonProcess.BinaryPath, "--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", .. args]);
+}
