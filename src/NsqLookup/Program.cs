@@ -10,7 +10,6 @@ namespace NsqLookup;
 internal static class Program
 {
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-    private static readonly TimeSpan RehearsalDelay = TimeSpan.FromMilliseconds(300);
 
     public static async Task<int> Main(string[] args)
     {
@@ -62,14 +61,6 @@ internal static class Program
             {
                 Fatal(options, $"failed to instantiate nsqlookupd - {ex.Message}");
                 return 1;
-            }
-
-            // The JIT build compiles its stop path on a throwaway instance now rather than at SIGTERM (idle exit
-            // 46 → 11 ms; NsqLookupApp.Rehearsal.cs). Before the first trim, a second after the start, which
-            // then gives the rehearsal's garbage back too.
-            if (JitPresence.InThisProcess)
-            {
-                _ = app.RehearseStopPathAsync(RehearsalDelay);
             }
 
             await app.WaitForShutdownAsync().ConfigureAwait(false);
