@@ -11,6 +11,9 @@ internal static class Program
 {
     private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
+    // How long the exit waits for queued log lines to be written (a blocked stderr must not hold it for ever).
+    private static readonly TimeSpan ExitFlushTimeout = TimeSpan.FromSeconds(2);
+
     public static async Task<int> Main(string[] args)
     {
         // Run socket completions on the epoll thread instead of queueing them to the thread pool: a REGISTER's
@@ -33,9 +36,24 @@ internal static class Program
             return configExitCode;
         }
 
+        // From here on every line goes through one bounded queue and its writer thread: a stderr nobody reads drops
+        // lines (counted) instead of freezing the daemon. At exit the queue is written out, within a bound.
+        using var sink = GoLogLoggingBuilderExtensions.StandardErrorSink(options);
+        try
+        {
+            return await RunAsync(options, sink).ConfigureAwait(false);
+        }
+        finally
+        {
+            sink.Flush(ExitFlushTimeout);
+        }
+    }
+
+    private static async Task<int> RunAsync(NsqLookupOptions options, LogSink sink)
+    {
         if (options.LogLevel <= LogLevel.Information)
         {
-            GoLog.WriteLine(Console.Error, options.LogFormat, options.LogPrefix, LogLevel.Information, BuildInfo.VersionLine);
+            Log(options, sink, options.LogPrefix, LogLevel.Information, BuildInfo.VersionLine);
         }
 
         // The process is the daemon's alone: give the startup's garbage back once the listeners are up.
@@ -43,11 +61,11 @@ internal static class Program
         NsqLookupApp app;
         try
         {
-            app = NsqLookupApp.Create(options, logging => logging.AddGoLog(options));
+            app = NsqLookupApp.Create(options, logging => logging.AddGoLog(options, sink));
         }
         catch (ListenFailedException ex)
         {
-            Fatal(options, $"failed to instantiate nsqlookupd - {ex.Message}");
+            Fatal(options, sink, $"failed to instantiate nsqlookupd - {ex.Message}");
             return 1;
         }
 
@@ -59,7 +77,7 @@ internal static class Program
             }
             catch (Exception ex) when (ex is ListenFailedException or DataPathException)
             {
-                Fatal(options, $"failed to instantiate nsqlookupd - {ex.Message}");
+                Fatal(options, sink, $"failed to instantiate nsqlookupd - {ex.Message}");
                 return 1;
             }
 
@@ -70,11 +88,9 @@ internal static class Program
     }
 
     // The original's fixed "[nsqlookupd] " FATAL line; a JSON object instead with --log-format=json.
-    private static void Fatal(NsqLookupOptions options, string message)
-    {
-        if (options.LogFormat == LogFormat.Json)
-            GoLog.WriteLine(Console.Error, LogFormat.Json, GoLog.FixedPrefix, LogLevel.Critical, message);
-        else
-            GoLog.Fatal(Console.Error, message);
-    }
+    private static void Fatal(NsqLookupOptions options, LogSink sink, string message) =>
+        Log(options, sink, GoLog.FixedPrefix, LogLevel.Critical, message);
+
+    private static void Log(NsqLookupOptions options, LogSink sink, string prefix, LogLevel level, string message) =>
+        sink.Write(GoLog.FormatLine(options.LogFormat, prefix, TimeProvider.System.GetLocalNow(), level, "NsqLookup", message));
 }
