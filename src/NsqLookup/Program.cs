@@ -9,23 +9,11 @@ namespace NsqLookup;
 /// when a listener fails or the data path cannot be used, 2 on a flag error.</summary>
 internal static class Program
 {
-    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-
     // How long the exit waits for queued log lines to be written (a blocked stderr must not hold it for ever).
     private static readonly TimeSpan ExitFlushTimeout = TimeSpan.FromSeconds(2);
 
     public static async Task<int> Main(string[] args)
     {
-        // Run socket completions on the epoll thread instead of queueing them to the thread pool: a REGISTER's
-        // few microseconds of work then never wait behind HTTP work items (REGISTER p99 under a /nodes flood
-        // 117 ms → 7 ms, registration throughput ×1.7; bench/RESULTS.md). Kestrel still hands HTTP requests to
-        // the thread pool. Must be set before the first socket is used; an operator's own setting wins
-        // (=0 turns it off).
-        if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
-        {
-            Environment.SetEnvironmentVariable(InlineCompletions, "1");
-        }
-
         if (CommandLine.TryParse(args, Console.Out, Console.Error, out var parsed) is { } exitCode)
         {
             return exitCode;
