@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A/B of startup (exec → first GET /ping 200), idle RSS 2 s after ready and SIGTERM → exit, interleaving the
+# A/B of startup (exec → first GET /ping 200), idle RSS (and its anonymous part) 2 s after ready and SIGTERM → exit, interleaving the
 # binaries run by run so machine noise (other builds on a shared box) hits each alike; prints medians.
 #   bench/footprint-ab.sh RUNS BIN_A [BIN_B ...]          (each BIN may be prefixed with env: "VAR=1 /path/bin")
 # Loopback only; every daemon is stopped by PID by the probe.
@@ -23,8 +23,9 @@ done
 . bench/lib.sh # median (the script runs from the repository root)
 for i in $(seq 1 $#); do
   field() { awk -v i="$i" -v k="$1" '$1==i { for (f=2; f<=NF; f++) { split($f, kv, "="); if (kv[1]==k) print kv[2] } }' "$out"; }
-  printf '%-32s startup %6.1f ms  rss %6.1f MiB  exit %6.1f ms  (%d runs)\n' "${!i}" \
+  printf '%-32s startup %6.1f ms  rss %6.1f MiB (anon %5.1f)  exit %6.1f ms  (%d runs)\n' "${!i}" \
     "$(field startup_us | median | awk '{print $1/1000}')" "$(field rss_kb | median | awk '{print $1/1024}')" \
+    "$(field rss_anon_kb | median | awk '{print $1/1024}')" \
     "$(field exit_us | median | awk '{print $1/1000}')" "$(field startup_us | wc -l)"
 done
 rm -f "$out"

@@ -1,6 +1,6 @@
 // footprint-probe: starts a daemon, times exec -> first "GET /ping" answered 200, reads its RSS after a settle,
 // optionally runs a load command against it, then times SIGTERM -> exit. One line of output:
-//   startup_us=N rss_kb=N [rss_after_load_kb=N] exit_us=N status=N
+//   startup_us=N rss_kb=N rss_anon_kb=N [rss_after_load_kb=N] exit_us=N status=N
 // Used by bench/startup.sh and bench/shutdown.sh; C rather than bash so the probe's own cost stays in microseconds
 // (a bash /dev/tcp loop adds about a millisecond per attempt).
 //
@@ -65,17 +65,21 @@ static int ping_ok(int port) {
   return ok;
 }
 
-static long rss_kb(int pid) {
+// One "Key:   N kB" field of /proc/PID/status (VmRSS, RssAnon), -1 if absent.
+static long status_kb(int pid, const char *key) {
   char path[64], line[256];
   long kb = -1;
+  size_t n = strlen(key);
   snprintf(path, sizeof path, "/proc/%d/status", pid);
   FILE *f = fopen(path, "r");
   if (!f) return -1;
   while (fgets(line, sizeof line, f))
-    if (!strncmp(line, "VmRSS:", 6)) kb = atol(line + 6);
+    if (!strncmp(line, key, n) && line[n] == ':') kb = atol(line + n + 1);
   fclose(f);
   return kb;
 }
+
+static long rss_kb(int pid) { return status_kb(pid, "VmRSS"); }
 
 int main(int argc, char **argv) {
   int settle_ms = 2000, opt;
@@ -105,7 +109,7 @@ int main(int argc, char **argv) {
   }
   if (ready < 0) { kill(pid, SIGKILL); fprintf(stderr, "no /ping\n"); return 1; }
   usleep(settle_ms * 1000);
-  long rss = rss_kb(pid), rss_load = -1;
+  long rss = rss_kb(pid), rss_anon = status_kb(pid, "RssAnon"), rss_load = -1;
   if (load) {
     char *cmd = subst(load, tcp, http, pid);
     int rc = system(cmd);
@@ -117,7 +121,7 @@ int main(int argc, char **argv) {
   kill(pid, SIGTERM);
   waitpid(pid, &status, 0);
   long long t2 = now_us();
-  printf("startup_us=%lld rss_kb=%ld", ready - t0, rss);
+  printf("startup_us=%lld rss_kb=%ld rss_anon_kb=%ld", ready - t0, rss, rss_anon);
   if (load) printf(" rss_after_load_kb=%ld", rss_load);
   printf(" exit_us=%lld status=%d\n", t2 - t1, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
   return 0;

@@ -10,7 +10,9 @@ internal static class MetricsServiceCollectionExtensions
 {
     public static IServiceCollection AddNsqLookupMetrics(this IServiceCollection services)
     {
-        services.AddSingleton<NsqLookupMetrics>();
+        services.AddSingleton(sp => new NsqLookupMetrics(
+            sp.GetRequiredService<Registry.RegistrationDB>(),
+            sp.GetService<Logging.LogSink>() is { } sink ? () => sink.Dropped : null));
         services.AddSingleton(sp => new MetricsCollector(sp.GetRequiredService<NsqLookupMetrics>(), RefusableRoutes()));
         services.AddSingleton(sp => new MetricsEndpoint(sp.GetRequiredService<MetricsCollector>()));
         return services;

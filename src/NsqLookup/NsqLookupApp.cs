@@ -24,15 +24,13 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     private readonly ListenAddress? _httpAddress;
     private readonly ListenAddress? _httpsAddress;
     private readonly NsqLookupOptions _options;
-    private readonly bool _rehearsal;
 
-    private NsqLookupApp(IHost app, ListenAddress? httpAddress, ListenAddress? httpsAddress, NsqLookupOptions options, bool rehearsal)
+    private NsqLookupApp(IHost app, ListenAddress? httpAddress, ListenAddress? httpsAddress, NsqLookupOptions options)
     {
         _app = app;
         _httpAddress = httpAddress;
         _httpsAddress = httpsAddress;
         _options = options;
-        _rehearsal = rehearsal;
     }
 
     internal RegistrationDB Registry => _app.Services.GetRequiredService<RegistrationDB>();
@@ -59,20 +57,15 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
     public static NsqLookupApp Create(
         NsqLookupOptions options,
         Action<ILoggingBuilder>? configureLogging = null,
-        TimeProvider? timeProvider = null) => Create(options, configureLogging, timeProvider, rehearsal: false);
-
-    private static NsqLookupApp Create(NsqLookupOptions options, Action<ILoggingBuilder>? configureLogging, TimeProvider? timeProvider, bool rehearsal)
+        TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var tcpAddress = ParseAddress(options.TcpAddress);
         // --http-address="" switches the plain listener off (for operators whose clients all speak HTTPS).
         var httpAddress = options.HttpAddress.Length == 0 ? null : ParseAddress(options.HttpAddress);
         var httpsAddress = options.HttpsAddress.Length == 0 ? null : ParseAddress(options.HttpsAddress);
-        // A bare HostBuilder with Kestrel as one of its hosted services (Http/KestrelService.cs): no WebApplication
-        // and no web host, whose bootstrap, pipeline and startup filters the daemon's single handler never used
-        // (native startup -2 ms for WebApplication, then -11 % for the web host; bench/FOOTPRINT.md).
-        // Flags and the config file are the only configuration: no ASPNETCORE_ environment variables (URLS,
-        // hosting startups), appsettings or launch profiles (spec §5.6), so Kestrel listens on --http-address only.
+        // A bare HostBuilder (no CreateDefaultBuilder): flags and the config file are the only configuration, with no
+        // DOTNET_ or ASPNETCORE_ environment variables, appsettings or launch profiles (docs/protocol.md).
         var time = timeProvider ?? TimeProvider.System;
         var host = new HostBuilder().ConfigureLogging(logging =>
         {
@@ -82,30 +75,36 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 
         // Our hosted services first: the TCP listener binds before Kestrel (registered last, below).
         host.ConfigureServices(services => AddServices(services, options, tcpAddress, time));
-        if (rehearsal)
-        {
-            // No signal handlers and no ProcessExit hook of its own: the daemon's host owns the process's lifetime.
-            host.ConfigureServices(services => services.AddSingleton<IHostLifetime, RehearsalLifetime>());
-        }
 
-        // Kestrel after our hosted services: the TCP listener binds before HTTP, as the Go original binds TCP first.
-        host.ConfigureServices(services => AddHttp(services, options, httpAddress, httpsAddress));
+        // Kestrel through the generic host's web host, registered after our hosted services: the TCP listener binds
+        // before HTTP, as the Go original binds TCP first. The web host reads no ASPNETCORE_ variables (URLS,
+        // HTTP_PORTS, hosting startups, environment), so Kestrel listens on --http-address and --https-address only.
+        host.ConfigureWebHost(
+            web => ConfigureHttp(web, options, httpAddress, httpsAddress),
+            webHost => webHost.SuppressEnvironmentConfiguration = true);
 
         var app = host.Build();
         TrustBoundaryServices.LoadAll(app.Services);
-        return new NsqLookupApp(app, httpAddress, httpsAddress, options, rehearsal);
+        return new NsqLookupApp(app, httpAddress, httpsAddress, options);
     }
 
-    private static void AddHttp(IServiceCollection services, NsqLookupOptions options, ListenAddress? httpAddress, ListenAddress? httpsAddress)
+    private static void ConfigureHttp(IWebHostBuilder web, NsqLookupOptions options, ListenAddress? httpAddress, ListenAddress? httpsAddress)
     {
-        KestrelService.AddTo(services);
-        services.AddSingleton<HttpConnectionLimit>();
+        web.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
+        web.UseKestrelCore();
+        web.ConfigureServices(services =>
+        {
+            services.AddSingleton<HttpConnectionLimit>();
 
-        // Connection buffers that go back once the connections close (Http/ConnectionBufferPools.cs): registered after
-        // Kestrel's own pool factory, so the socket transport (and TLS over it) takes these.
-        services.AddSingleton<ConnectionBufferPools>();
-        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<ConnectionBufferPools>());
-        services.Configure<KestrelServerOptions>(kestrel =>
+            // Connection buffers that go back once the connections close (Http/ConnectionBufferPools.cs): registered
+            // after Kestrel's own pool factory, so the socket transport (and TLS over it) takes these.
+            services.AddSingleton<ConnectionBufferPools>();
+            services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<ConnectionBufferPools>());
+        });
+
+        // One handler for every request: the daemon's router (Http/HttpApi.cs), no middleware pipeline.
+        web.Configure(app => app.Run(app.ApplicationServices.GetRequiredService<HttpApi>().HandleAsync));
+        web.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             // Go allows ~1 MiB of request line plus headers (spec §4.1); bodies are ignored, so capped (§8 item 2);
@@ -226,7 +225,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
             throw new ListenFailedException(failed.Text, ex.Message, ex);
         }
 
-        var addresses = _app.Services.GetRequiredService<KestrelService>().Server.Features.Get<IServerAddressesFeature>()!;
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         foreach (var url in addresses.Addresses)
         {
             var bound = new Uri(url);
@@ -255,9 +254,8 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
 
         // systemd Type=notify: READY=1 once both listeners accept, STOPPING=1 when shutdown begins. Honoured
         // whenever NOTIFY_SOCKET is set (UseSystemd() would only switch on when systemd is the parent process).
-        // (A rehearsal instance never speaks for the service: NsqLookupApp.Rehearsal.cs.)
         var notifier = new SystemdNotifier();
-        var notifies = notifier.IsEnabled && !_rehearsal;
+        var notifies = notifier.IsEnabled;
         if (notifies)
         {
             notifier.Notify(ServiceState.Ready);

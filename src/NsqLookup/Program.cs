@@ -9,21 +9,11 @@ namespace NsqLookup;
 /// when a listener fails or the data path cannot be used, 2 on a flag error.</summary>
 internal static class Program
 {
-    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-    private static readonly TimeSpan RehearsalDelay = TimeSpan.FromMilliseconds(300);
+    // How long the exit waits for queued log lines to be written (a blocked stderr must not hold it for ever).
+    private static readonly TimeSpan ExitFlushTimeout = TimeSpan.FromSeconds(2);
 
     public static async Task<int> Main(string[] args)
     {
-        // Run socket completions on the epoll thread instead of queueing them to the thread pool: a REGISTER's
-        // few microseconds of work then never wait behind HTTP work items (REGISTER p99 under a /nodes flood
-        // 117 ms → 7 ms, registration throughput ×1.7; bench/RESULTS.md). Kestrel still hands HTTP requests to
-        // the thread pool. Must be set before the first socket is used; an operator's own setting wins
-        // (=0 turns it off).
-        if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
-        {
-            Environment.SetEnvironmentVariable(InlineCompletions, "1");
-        }
-
         if (CommandLine.TryParse(args, Console.Out, Console.Error, out var parsed) is { } exitCode)
         {
             return exitCode;
@@ -34,9 +24,24 @@ internal static class Program
             return configExitCode;
         }
 
+        // From here on every line goes through one bounded queue and its writer thread: a stderr nobody reads drops
+        // lines (counted) instead of freezing the daemon. At exit the queue is written out, within a bound.
+        using var sink = GoLogLoggingBuilderExtensions.StandardErrorSink(options);
+        try
+        {
+            return await RunAsync(options, sink).ConfigureAwait(false);
+        }
+        finally
+        {
+            sink.Flush(ExitFlushTimeout);
+        }
+    }
+
+    private static async Task<int> RunAsync(NsqLookupOptions options, LogSink sink)
+    {
         if (options.LogLevel <= LogLevel.Information)
         {
-            GoLog.WriteLine(Console.Error, options.LogFormat, options.LogPrefix, LogLevel.Information, BuildInfo.VersionLine);
+            Log(options, sink, options.LogPrefix, LogLevel.Information, BuildInfo.VersionLine);
         }
 
         // The process is the daemon's alone: give the startup's garbage back once the listeners are up.
@@ -44,11 +49,11 @@ internal static class Program
         NsqLookupApp app;
         try
         {
-            app = NsqLookupApp.Create(options, logging => logging.AddGoLog(options));
+            app = NsqLookupApp.Create(options, logging => logging.AddGoLog(options, sink));
         }
         catch (ListenFailedException ex)
         {
-            Fatal(options, $"failed to instantiate nsqlookupd - {ex.Message}");
+            Fatal(options, sink, $"failed to instantiate nsqlookupd - {ex.Message}");
             return 1;
         }
 
@@ -60,16 +65,8 @@ internal static class Program
             }
             catch (Exception ex) when (ex is ListenFailedException or DataPathException)
             {
-                Fatal(options, $"failed to instantiate nsqlookupd - {ex.Message}");
+                Fatal(options, sink, $"failed to instantiate nsqlookupd - {ex.Message}");
                 return 1;
-            }
-
-            // The JIT build compiles its stop path on a throwaway instance now rather than at SIGTERM (idle exit
-            // 46 → 11 ms; NsqLookupApp.Rehearsal.cs). Before the first trim, a second after the start, which
-            // then gives the rehearsal's garbage back too.
-            if (JitPresence.InThisProcess)
-            {
-                _ = app.RehearseStopPathAsync(RehearsalDelay);
             }
 
             await app.WaitForShutdownAsync().ConfigureAwait(false);
@@ -79,11 +76,9 @@ internal static class Program
     }
 
     // The original's fixed "[nsqlookupd] " FATAL line; a JSON object instead with --log-format=json.
-    private static void Fatal(NsqLookupOptions options, string message)
-    {
-        if (options.LogFormat == LogFormat.Json)
-            GoLog.WriteLine(Console.Error, LogFormat.Json, GoLog.FixedPrefix, LogLevel.Critical, message);
-        else
-            GoLog.Fatal(Console.Error, message);
-    }
+    private static void Fatal(NsqLookupOptions options, LogSink sink, string message) =>
+        Log(options, sink, GoLog.FixedPrefix, LogLevel.Critical, message);
+
+    private static void Log(NsqLookupOptions options, LogSink sink, string prefix, LogLevel level, string message) =>
+        sink.Write(GoLog.FormatLine(options.LogFormat, prefix, TimeProvider.System.GetLocalNow(), level, "NsqLookup", message));
 }

@@ -31,7 +31,9 @@ internal sealed class NsqLookupMetrics : IDisposable
     private readonly Counter<long> _httpRequests;
     private readonly Histogram<double> _httpDuration;
 
-    public NsqLookupMetrics(RegistrationDB db)
+    /// <param name="db">The registry whose sizes the gauges read.</param>
+    /// <param name="logLinesDropped">Log lines dropped so far because the log output was blocked (none without it).</param>
+    public NsqLookupMetrics(RegistrationDB db, Func<long>? logLinesDropped = null)
     {
         ArgumentNullException.ThrowIfNull(db);
 
@@ -57,6 +59,8 @@ internal sealed class NsqLookupMetrics : IDisposable
         Meter.CreateObservableGauge("nsqlookupd.topics", () => db.Counts().Topics, "{topic}", "Topics (as /topics lists them)");
         Meter.CreateObservableGauge("nsqlookupd.channels", () => db.Counts().Channels, "{channel}", "Channels across all topics");
         Meter.CreateObservableGauge("nsqlookupd.registrations", () => Registrations(db), "{registration}", "Producer entries, by category");
+        logLinesDropped ??= static () => 0;
+        Meter.CreateObservableCounter("nsqlookupd.log.lines.dropped", logLinesDropped, "{line}", "Log lines dropped because the log output was blocked");
     }
 
     public Meter Meter { get; }

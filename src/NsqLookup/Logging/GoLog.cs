@@ -12,7 +12,7 @@ internal static class GoLog
     /// <summary>The prefix of the FATAL lines written before options are resolved; <c>--log-prefix</c> does not apply.</summary>
     public const string FixedPrefix = "[nsqlookupd] ";
 
-    // One lock for every writer: whole lines never interleave, whether from the provider or a pre-host FATAL.
+    // One lock for the writers before the daemon's LogSink exists (flag and config errors): whole lines never interleave.
     private static readonly Lock WriteLock = new();
 
     public static string FormatLine(string prefix, DateTimeOffset localTime, LogLevel level, string message) =>
@@ -24,18 +24,26 @@ internal static class GoLog
             Escape(message),
             "\n");
 
+    /// <summary>One whole line in <paramref name="format"/>: the text format with <paramref name="prefix"/>, or a JSON
+    /// object naming <paramref name="category"/>.</summary>
+    public static string FormatLine(LogFormat format, string prefix, DateTimeOffset localTime, LogLevel level, string category, string message) =>
+        format == LogFormat.Json
+            ? JsonLogLine.Format(localTime, level, category, message)
+            : FormatLine(prefix, localTime, level, message);
+
+    /// <summary>The line a <see cref="LogSink"/> writes once its output takes lines again after it dropped some.</summary>
+    public static Func<long, string> DropNotice(LogFormat format, string prefix, TimeProvider time) =>
+        dropped => FormatLine(
+            format,
+            prefix,
+            time.GetLocalNow(),
+            LogLevel.Warning,
+            "NsqLookup.Logging",
+            string.Create(CultureInfo.InvariantCulture, $"LOG: {dropped} lines dropped, the log output was blocked"));
+
     /// <summary>Writes one formatted line and flushes.</summary>
     public static void WriteLine(TextWriter output, string prefix, LogLevel level, string message, TimeProvider? time = null) =>
         Write(output, FormatLine(prefix, (time ?? TimeProvider.System).GetLocalNow(), level, message));
-
-    /// <summary>One line in <paramref name="format"/>: the text format with <paramref name="prefix"/>, or a JSON object.</summary>
-    public static void WriteLine(TextWriter output, LogFormat format, string prefix, LogLevel level, string message, TimeProvider? time = null)
-    {
-        var now = (time ?? TimeProvider.System).GetLocalNow();
-        Write(output, format == LogFormat.Json
-            ? JsonLogLine.Format(now, level, "NsqLookup", message)
-            : FormatLine(prefix, now, level, message));
-    }
 
     /// <summary><c>[nsqlookupd] &lt;ts&gt; FATAL: &lt;message&gt;</c>, for failures before the host exists (config load etc.).</summary>
     public static void Fatal(TextWriter output, string message, TimeProvider? time = null) =>

@@ -2,20 +2,15 @@ namespace NsqLookup.Logging;
 
 /// <summary>
 /// Writes every log line in nsqlookupd's format (<see cref="GoLog"/>), or as JSON with <c>--log-format=json</c>
-/// (<see cref="JsonLogLine"/>), to one writer (stderr), flushed per line.
+/// (<see cref="JsonLogLine"/>), through the <see cref="LogSink"/> (stderr, written by its own thread).
 /// Our own categories (<c>NsqLookup*</c>) follow <c>--log-level</c>; framework categories only show warnings and
 /// above (and never below <c>--log-level</c>), like the Go HTTP server's own messages; the Generic Host's
 /// lifetime chatter ("Application started. Press Ctrl+C…") is never shown.
 /// </summary>
 [ProviderAlias("GoLog")]
-internal sealed class GoLogLoggerProvider(string prefix, LogLevel level, TextWriter output, TimeProvider time, LogFormat format = LogFormat.Text)
+internal sealed class GoLogLoggerProvider(string prefix, LogLevel level, LogSink sink, TimeProvider time, LogFormat format = LogFormat.Text)
     : ILoggerProvider
 {
-    public GoLogLoggerProvider(NsqLookupOptions options)
-        : this(options.LogPrefix, options.LogLevel, Console.Error, TimeProvider.System, options.LogFormat)
-    {
-    }
-
     public ILogger CreateLogger(string categoryName) => new GoLogLogger(this, categoryName, MinimumFor(categoryName));
 
     internal LogLevel MinimumFor(string category)
@@ -30,9 +25,7 @@ internal sealed class GoLogLoggerProvider(string prefix, LogLevel level, TextWri
     }
 
     internal void WriteLine(LogLevel logLevel, string category, string message) =>
-        GoLog.Write(output, format == LogFormat.Json
-            ? JsonLogLine.Format(time.GetLocalNow(), logLevel, category, message)
-            : GoLog.FormatLine(prefix, time.GetLocalNow(), logLevel, message));
+        sink.Write(GoLog.FormatLine(format, prefix, time.GetLocalNow(), logLevel, category, message));
 
     public void Dispose()
     {

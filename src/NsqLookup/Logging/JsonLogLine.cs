@@ -10,7 +10,7 @@ namespace NsqLookup.Logging;
 /// <c>--log-format=json</c> (our addition): one JSON object per line, e.g.
 /// <c>{"timestamp":"2026-11-25T10:41:10.774367+01:00","level":"INFO","category":"NsqLookup.Tcp.TcpServer","message":"TCP: listening on [::]:4160"}</c>.
 /// The level words and message texts are those of the text format (<see cref="GoLog"/>); the prefix does not apply.
-/// Not the console logger's JSON formatter: that one names levels the .NET way and writes from a background queue.
+/// Not the console logger's JSON formatter: that one names levels the .NET way.
 /// </summary>
 internal static class JsonLogLine
 {

@@ -5,8 +5,7 @@ namespace NsqLookup.Memory;
 /// compacting, aggressive gen-2 collection, which also returns the GC's free regions to the OS. Without it the heap
 /// a connection flood left behind stays committed (147 MB RSS after a 40 s hostile run, against 63 MB at its start)
 /// until the next allocation burst happens to need a full collection. Samples once a second (a counter read). The
-/// daemon's own process also trims once at the first sample, a second after the start (<see cref="QuietTrimPolicy.TrimAfterStart"/>),
-/// and each of its trims also drops its clean file pages (code, read-only data) from its page table (<see cref="ImagePages"/>).
+/// daemon's own process also trims once at the first sample, a second after the start (<see cref="QuietTrimPolicy.TrimAfterStart"/>).
 /// </summary>
 internal sealed partial class QuietTrimmer : PeriodicService
 {
@@ -15,7 +14,7 @@ internal sealed partial class QuietTrimmer : PeriodicService
     private readonly TimeProvider _time;
     private readonly QuietTrimPolicy _policy;
     private readonly Func<long> _allocatedBytes;
-    private readonly Func<long> _trim;
+    private readonly Action _trim;
     private readonly ILogger<QuietTrimmer> _logger;
     private long _start;
 
@@ -23,12 +22,12 @@ internal sealed partial class QuietTrimmer : PeriodicService
     /// connection buffers when they are dropped, not when they are allocated (Http/ConnectionBufferPools.cs).</param>
     public QuietTrimmer(TimeProvider time, bool trimAfterStart, ILogger<QuietTrimmer> logger, Func<long>? allocatedBytes = null)
         : this(time, new QuietTrimPolicy { TrimAfterStart = trimAfterStart }, allocatedBytes ?? (static () => GC.GetTotalAllocatedBytes(precise: false)),
-            trimAfterStart ? TrimHeapAndImage : TrimHeap, logger)
+            TrimHeap, logger)
     {
     }
 
-    /// <summary>For tests: a fake clock, allocation counter and trim (which returns the bytes of file pages it unmapped).</summary>
-    internal QuietTrimmer(TimeProvider time, QuietTrimPolicy policy, Func<long> allocatedBytes, Func<long> trim, ILogger<QuietTrimmer> logger)
+    /// <summary>For tests: a fake clock, allocation counter and trim.</summary>
+    internal QuietTrimmer(TimeProvider time, QuietTrimPolicy policy, Func<long> allocatedBytes, Action trim, ILogger<QuietTrimmer> logger)
         : base(time)
     {
         _time = time;
@@ -64,34 +63,23 @@ internal sealed partial class QuietTrimmer : PeriodicService
     {
         if (_policy.Observe(_time.GetElapsedTime(_start), _allocatedBytes()))
         {
-            var unmapped = _trim();
+            _trim();
             Trims++;
-            Log.Trimmed(_logger, unmapped / 1024, Environment.WorkingSet / (1024 * 1024));
+            Log.Trimmed(_logger, Environment.WorkingSet / (1024 * 1024));
         }
 
         return Task.CompletedTask;
     }
 
-    private static long TrimHeap()
-    {
+    private static void TrimHeap() =>
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        return 0;
-    }
-
-    // The daemon's own process (the flag that trims after the start says so; in-process hosts share a test runner's
-    // process) also unmaps the clean file pages (its code, libc's) that the startup or the burst faulted in.
-    private static long TrimHeapAndImage()
-    {
-        _ = TrimHeap();
-        return ImagePages.Release();
-    }
 
     private static partial class Log
     {
         [LoggerMessage(LogLevel.Debug, "GC: {Flavour}, {Concurrency}, gen0 budget {Gen0MiB} MiB")]
         public static partial void Settings(ILogger logger, string flavour, string concurrency, long gen0MiB);
 
-        [LoggerMessage(LogLevel.Debug, "GC: heap compacted (after the start, or quiet after heavy allocation), {UnmappedKiB} KiB of clean file pages unmapped, working set now {WorkingSetMiB} MiB")]
-        public static partial void Trimmed(ILogger logger, long unmappedKiB, long workingSetMiB);
+        [LoggerMessage(LogLevel.Debug, "GC: heap compacted (after the start, or quiet after heavy allocation), working set now {WorkingSetMiB} MiB")]
+        public static partial void Trimmed(ILogger logger, long workingSetMiB);
     }
 }

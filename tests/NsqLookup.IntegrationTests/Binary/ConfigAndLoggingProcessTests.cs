@@ -183,6 +183,11 @@ public sealed class ConfigAndLoggingProcessTests
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{unusedPort}",
             ["ASPNETCORE_HTTP_PORTS"] = unusedPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["DOTNET_URLS"] = $"http://127.0.0.1:{unusedPort}",
+
+            // A web host that ran hosting startups would fail to load this one and log an error.
+            ["ASPNETCORE_HOSTINGSTARTUPASSEMBLIES"] = "NoSuch.HostingStartup",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
         };
         await using var daemon = new ProcessRunner.Running(
             DaemonProcess.BinaryPath, ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--log-level=debug"], null, environment);
@@ -192,8 +197,15 @@ public sealed class ConfigAndLoggingProcessTests
             (await httpClient.GetStringAsync(new Uri($"http://{http}/ping"))).Should().Be("OK");
         }
 
+        using (var probe = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            var connect = async () => await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, unusedPort)).WaitAsync(TimeSpan.FromSeconds(10));
+            await connect.Should().ThrowAsync<System.Net.Sockets.SocketException>("nothing listens on the ASPNETCORE_URLS port");
+        }
+
         await StopAsync(daemon);
-        daemon.StdErr.Should().NotContain("Overriding").And.NotContain($":{unusedPort}");
+        daemon.StdErr.Should().NotContain("Overriding").And.NotContain($":{unusedPort}")
+            .And.NotContain("NoSuch.HostingStartup").And.NotContain("WARNING:").And.NotContain("ERROR:");
     }
 
     [Theory]

@@ -8,7 +8,7 @@ namespace NsqLookup.IntegrationTests.Binary;
 /// Publishes the daemon as one native AOT executable (the README's publish command) and checks that the
 /// native binary is the same daemon: --version, the TCP protocol, the HTTP API, /metrics and a clean SIGTERM.
 /// </summary>
-public sealed partial class NativeAotTests(ITestOutputHelper output)
+public sealed class NativeAotTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task NativeAotBinary_PublishesWithoutWarnings_AndServesTcpAndHttp()
@@ -37,26 +37,11 @@ public sealed partial class NativeAotTests(ITestOutputHelper output)
             // The gen0 budget NsqLookup.csproj gives the native binary, whatever this machine's L3 would make it.
             daemon.StdErr.Should().Contain("DEBUG: GC: workstation, concurrent, gen0 budget 16 MiB");
 
-            // Native/image_prefault.c allocated the image's zero-fill segment (.bss and the rehydrated data) in one call
-            // before the runtime started: every page of it is resident, including the few the rehydration never writes.
-            var (zeroFillSize, zeroFillResident) = ZeroFillSegmentOf(daemon.Process.Id, binary);
-            output.WriteLine($"zero-fill segment: {zeroFillResident} of {zeroFillSize} bytes resident");
-            zeroFillSize.Should().BeGreaterThan(1L << 20, "the rehydrated data is megabytes");
-            zeroFillResident.Should().Be(zeroFillSize);
+            // The quiet-time trimmer compacts the startup's garbage once, a second after the start (Memory/QuietTrimmer.cs).
+            await Eventually.TrueAsync(
+                () => Task.FromResult(daemon.StdErr.Contains("DEBUG: GC: heap compacted (after the start", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(10));
 
-            // A second after the start the trim unmaps the clean file pages the startup faulted in (Memory/ImagePages.cs):
-            // the binary's resident pages drop by megabytes, and the daemon goes on serving (below) from refaulted ones.
-            var startupPages = ResidentBytesOf(daemon.Process.Id, binary);
-            var sampledBeforeTheTrim = !daemon.StdErr.Contains("GC: heap compacted", StringComparison.Ordinal);
-            output.WriteLine($"binary's resident pages at ready: {ProcessResources.Mib(startupPages)}");
-            await Eventually.TrueAsync(() => Task.FromResult(TrimmedLine().IsMatch(daemon.StdErr)), TimeSpan.FromSeconds(10));
-            var trimmed = TrimmedLine().Match(daemon.StdErr);
-            output.WriteLine(trimmed.Value);
-            long.Parse(trimmed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThan(1024, "over a MiB of file pages");
-            if (sampledBeforeTheTrim)
-            {
-                ResidentBytesOf(daemon.Process.Id, binary).Should().BeLessThan(startupPages - (1L << 20));
-            }
             await using (var client = await TestClient.ConnectAsync(tcp))
             {
                 await client.SendAsync(TestClient.Magic);
@@ -83,7 +68,6 @@ public sealed partial class NativeAotTests(ITestOutputHelper output)
             DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
             (await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().Be(0);
             daemon.StdErr.Should().Contain("INFO: TCP: closing 127.0.0.1:" + tcp.Port);
-            daemon.StdErr.Should().NotContain("JIT: stop path", "the native binary has nothing to compile at the signal, so it never rehearses");
         }
         finally
         {
@@ -92,62 +76,5 @@ public sealed partial class NativeAotTests(ITestOutputHelper output)
                 Directory.Delete(outDir, recursive: true);
             }
         }
-    }
-
-    [System.Text.RegularExpressions.GeneratedRegex(@"DEBUG: GC: heap compacted \(after the start, or quiet after heavy allocation\), (\d+) KiB of clean file pages unmapped, working set now \d+ MiB")]
-    private static partial System.Text.RegularExpressions.Regex TrimmedLine();
-
-    // Sum of the Rss of the process's mappings of the file, from /proc/PID/smaps.
-    /// <summary>Size and resident bytes of the anonymous mapping that follows the executable's last file mapping
-    /// (its writable segment): the segment's zero-fill part.</summary>
-    private static (long Size, long Resident) ZeroFillSegmentOf(int pid, string file)
-    {
-        long size = 0, resident = 0;
-        var state = 0; // 0: before the file's mappings, 1: in them, 2: in the mapping right after them, 3: done
-        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
-        {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
-            {
-                var isFile = fields.Length >= 6 && string.Join(' ', fields[5..]) == file;
-                state = state switch
-                {
-                    0 or 1 when isFile => 1,
-                    1 when fields.Length == 5 && fields[1] == "rw-p" => 2,
-                    0 => 0,
-                    _ => 3,
-                };
-            }
-            else if (state == 2 && fields is ["Size:", var sizeKb, "kB"])
-            {
-                size = long.Parse(sizeKb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
-            }
-            else if (state == 2 && fields is ["Rss:", var kb, "kB"])
-            {
-                resident = long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        return (size, resident);
-    }
-
-    private static long ResidentBytesOf(int pid, string file)
-    {
-        long total = 0;
-        var inFile = false;
-        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
-        {
-            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
-            {
-                inFile = fields.Length >= 6 && string.Join(' ', fields[5..]) == file;
-            }
-            else if (inFile && fields is ["Rss:", var kb, "kB"])
-            {
-                total += long.Parse(kb, System.Globalization.CultureInfo.InvariantCulture) * 1024;
-            }
-        }
-
-        return total;
     }
 }

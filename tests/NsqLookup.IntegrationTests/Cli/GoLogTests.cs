@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using NsqLookup.IntegrationTests.Infrastructure;
 using NsqLookup.Logging;
 
 namespace NsqLookup.IntegrationTests.Cli;
@@ -13,19 +14,19 @@ public sealed partial class GoLogTests
     [GeneratedRegex(@"^\[nsqlookupd\] \d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}\.\d{6} (DEBUG|INFO|WARNING|ERROR|FATAL): ")]
     private static partial Regex T118Line();
 
-    private static (ILoggerFactory Factory, StringWriter Output) Build(NsqLookupOptions options, TimeProvider? time = null)
+    private static (ILoggerFactory Factory, LogOutput Output) Build(NsqLookupOptions options, TimeProvider? time = null)
     {
-        var output = new StringWriter();
+        var output = new LogOutput(options, time);
         var services = new ServiceCollection();
         services.AddLogging(b =>
         {
             b.AddProvider(new ThrowingProvider()); // AddGoLog must clear whatever was there before
-            b.AddGoLog(options, output, time ?? TimeProvider.System);
+            b.AddGoLog(options, output.Sink, time);
         });
         return (services.BuildServiceProvider().GetRequiredService<ILoggerFactory>(), output);
     }
 
-    private static string[] Lines(StringWriter output) =>
+    private static string[] Lines(LogOutput output) =>
         output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact] // T118
@@ -170,7 +171,7 @@ public sealed partial class GoLogTests
     public async Task Concurrent_writers_never_interleave_lines()
     {
         var (factory, output) = Build(new NsqLookupOptions());
-        // StringWriter is not thread-safe: only the provider's one-write-per-line lock keeps this intact
+        // StringWriter is not thread-safe: only the sink's one writer thread keeps this intact
         var log = factory.CreateLogger("NsqLookup.X");
         var message = new string('x', 2000);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>

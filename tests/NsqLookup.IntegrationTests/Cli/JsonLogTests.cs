@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using NsqLookup.IntegrationTests.Infrastructure;
 using NsqLookup.Logging;
 
 namespace NsqLookup.IntegrationTests.Cli;
@@ -11,13 +12,13 @@ public sealed class JsonLogTests
 {
     private static readonly DateTimeOffset Noon = new(2026, 11, 25, 10, 41, 10, TimeSpan.Zero);
 
-    private static (ILoggerFactory Factory, StringWriter Output) Build(NsqLookupOptions options)
+    private static (ILoggerFactory Factory, LogOutput Output) Build(NsqLookupOptions options)
     {
         var time = new FakeTimeProvider(Noon.AddTicks(7_743_670));
         time.SetLocalTimeZone(TimeZoneInfo.Utc);
-        var output = new StringWriter();
+        var output = new LogOutput(options, time);
         var services = new ServiceCollection();
-        services.AddLogging(b => b.AddGoLog(options, output, time));
+        services.AddLogging(b => b.AddGoLog(options, output.Sink, time));
         return (services.BuildServiceProvider().GetRequiredService<ILoggerFactory>(), output);
     }
 
@@ -61,9 +62,8 @@ public sealed class JsonLogTests
     [Fact]
     public void Pre_host_lines_follow_the_format()
     {
-        using var stderr = new StringWriter();
-        GoLog.WriteLine(stderr, LogFormat.Json, "[nsqlookupd] ", LogLevel.Information, "nsqlookupd v1.3.0 (built w/.NET)");
-        var line = JsonDocument.Parse(stderr.ToString()).RootElement;
+        var text = GoLog.FormatLine(LogFormat.Json, "[nsqlookupd] ", DateTimeOffset.Now, LogLevel.Information, "NsqLookup", "nsqlookupd v1.3.0 (built w/.NET)");
+        var line = JsonDocument.Parse(text).RootElement;
         line.GetProperty("level").GetString().Should().Be("INFO");
         line.GetProperty("message").GetString().Should().Be("nsqlookupd v1.3.0 (built w/.NET)");
         DateTimeOffset.Parse(line.GetProperty("timestamp").GetString()!, System.Globalization.CultureInfo.InvariantCulture)

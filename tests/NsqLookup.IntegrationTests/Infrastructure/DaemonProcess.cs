@@ -35,11 +35,13 @@ public static partial class DaemonProcess
         return (Parse(ListeningTcp().Match(daemon.StdErr)), Parse(ListeningHttp().Match(daemon.StdErr)));
     }
 
-    public static void Signal(ProcessRunner.Running daemon, int signal)
+    public static void Signal(ProcessRunner.Running daemon, int signal) => Signal(daemon.Process.Id, signal);
+
+    public static void Signal(int pid, int signal)
     {
-        if (Kill(daemon.Process.Id, signal) != 0)
+        if (Kill(pid, signal) != 0)
         {
-            throw new InvalidOperationException($"kill({daemon.Process.Id}, {signal}) failed: {Marshal.GetLastPInvokeError()}");
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: {Marshal.GetLastPInvokeError()}");
         }
     }
 
