@@ -54,7 +54,7 @@ internal sealed class KeyIndex
         return r.Category switch
         {
             Registration.TopicCategory when r.SubKey.Length == 0 => node.TopicKey,
-            Registration.ChannelCategory => node.Channels.GetValueOrDefault(r.SubKey),
+            Registration.ChannelCategory => node.Channel(r.SubKey),
             _ => null,
         };
     }

@@ -33,8 +33,6 @@ internal sealed class KeyNode
     /// <summary>The slots of the key's entries (no allocation; do not change the key while enumerating).</summary>
     public HashSet<int>.Enumerator GetEnumerator() => _slots.GetEnumerator();
 
-    public bool Contains(int slot) => _slots.Contains(slot);
-
     /// <summary>Adds the entry; false (and nothing changes) when it exists.</summary>
     public bool Add(int slot)
     {

@@ -25,6 +25,11 @@ internal sealed class PeerState(PeerIdentity identity, int slot, PeerInfo info)
 
     public IReadOnlyDictionary<TopicNode, PeerTopic> Topics => _topics;
 
+    /// <summary>The topics this peer has an entry under (a copy: the caller may change the peer while walking it).</summary>
+    public TopicNode[] TopicNodes() => [.. _topics.Keys];
+
+    public bool TryGetTopic(TopicNode topic, out PeerTopic mine) => _topics.TryGetValue(topic, out mine!);
+
     /// <summary>Client, topic and channel entries together; the slot is freed when this reaches zero.</summary>
     public int Entries { get; private set; }
 
@@ -46,9 +51,6 @@ internal sealed class PeerState(PeerIdentity identity, int slot, PeerInfo info)
 
     /// <summary>Its last entry is gone; the slot may belong to another peer by now.</summary>
     public bool Released => Entries == 0;
-
-    /// <summary>When this peer's entries stop being visible if one leaves now: the detach, for a detached peer.</summary>
-    public long LeftAt(long now) => Detached ? DetachedAt : now;
 
     /// <summary>Files an entry just added to <paramref name="key"/>.</summary>
     public void Link(KeyNode key)

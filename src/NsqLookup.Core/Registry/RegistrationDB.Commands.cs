@@ -72,7 +72,7 @@ internal sealed partial class RegistrationDB
 
             var state = _peers.Find(who);
             var channels = new List<Registration>();
-            if (state is not null && state.Topics.TryGetValue(node, out var mine))
+            if (state is not null && state.TryGetTopic(node, out var mine))
             {
                 foreach (var key in mine.Channels.ToArray())
                 {

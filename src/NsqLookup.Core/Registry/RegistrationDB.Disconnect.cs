@@ -46,7 +46,7 @@ internal sealed partial class RegistrationDB
         lock (_lock)
         {
             removed.Capacity = removed.Count + state.Entries;
-            topics = [.. state.Topics.Keys];
+            topics = state.TopicNodes();
         }
 
         // A detached peer gains nothing, so only an HTTP delete races this, and it unlinks what it removes: what
@@ -57,7 +57,7 @@ internal sealed partial class RegistrationDB
             {
                 foreach (var topic in topics.AsSpan(start, Math.Min(topicsPerHold, topics.Length - start)))
                 {
-                    if (!state.Topics.TryGetValue(topic, out var mine))
+                    if (!state.TryGetTopic(topic, out var mine))
                     {
                         continue;
                     }

@@ -74,7 +74,10 @@ internal sealed partial class RegistrationDB
     /// <summary>Removes one entry from the key and from its peer (whose last entry frees its slot).</summary>
     private bool RemoveEntry(KeyNode key, PeerState state)
     {
-        if (!key.Remove(state.Slot, state.LeftAt(_time.GetTimestamp()), out var hadTombstone))
+        // When the entry stopped being visible: now for a live peer, the detach for a detached one (no clock read
+        // per entry when a departed peer is released).
+        var leftAt = state.Detached ? state.DetachedAt : _time.GetTimestamp();
+        if (!key.Remove(state.Slot, leftAt, out var hadTombstone))
         {
             return false;
         }

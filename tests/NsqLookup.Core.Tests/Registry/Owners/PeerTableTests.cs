@@ -52,7 +52,7 @@ public sealed class PeerTableTests
         _peers.Remove(who).Should().BeSameAs(old);
         _peers.Detach(old, now: 42);
         old.Detached.Should().BeTrue();
-        old.LeftAt(1000).Should().Be(42, "its entries have been invisible since the detach");
+        old.DetachedAt.Should().Be(42, "its entries have been invisible since the detach");
         _peers.Detached.Should().Be(1);
         (_peers.TopicEntries, _peers.ChannelEntries).Should().Be((0, 0));
 
