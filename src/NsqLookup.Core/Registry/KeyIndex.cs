@@ -37,7 +37,7 @@ internal sealed class KeyIndex
     /// <summary>Channel keys across all topics.</summary>
     public int ChannelKeys { get; private set; }
 
-    public TopicNode? Topic(string name) => _topics.GetValueOrDefault(name);
+    public TopicNode? Topic(string name) => _topics.TryGetValue(name, out var node) ? node : null;
 
     public KeyNode? Find(Registration r)
     {

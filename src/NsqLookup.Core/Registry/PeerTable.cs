@@ -28,7 +28,7 @@ internal sealed class PeerTable
     /// <summary>The peer holding <paramref name="slot"/>: every slot of a key's entry is held.</summary>
     public PeerState this[int slot] => _slots[slot]!;
 
-    public PeerState? Find(PeerIdentity identity) => _live.GetValueOrDefault(identity);
+    public PeerState? Find(PeerIdentity identity) => _live.TryGetValue(identity, out var state) ? state : null;
 
     /// <summary>The live peer with this identity; a new state (and slot) if it has none. A new state must get an
     /// entry before the lock is released (<see cref="Linked"/>), or it would hold its slot forever.</summary>

@@ -22,7 +22,7 @@ internal sealed class TopicNode(string name)
 
     public bool IsEmpty => TopicKey is null && _channels.Count == 0;
 
-    public KeyNode? Channel(string channel) => _channels.GetValueOrDefault(channel);
+    public KeyNode? Channel(string channel) => _channels.TryGetValue(channel, out var key) ? key : null;
 
     /// <summary>Bumped by every change to what <c>/lookup</c> answers for this topic, except a producer's inactivity
     /// and a detach, which a cached answer checks for itself (<see cref="LookupStamp"/>).</summary>
