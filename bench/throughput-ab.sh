@@ -5,6 +5,7 @@
 # load), the range, and the ratio to the first binary.
 #   bench/throughput-ab.sh ROUNDS BIN_A BIN_B [BIN ...]
 #   PRODUCERS=100 TOPICS=1000 CHANNELS=5 DURATION=5s bench/throughput-ab.sh 4 old/nsqlookupd new/nsqlookupd
+#   SCENARIOS=register,http,disconnect …  also times every producer disconnecting at once (ms until /nodes is empty)
 # Loopback only; every daemon it starts is stopped by its PID.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ PRODUCERS=${PRODUCERS:-100}
 TOPICS=${TOPICS:-1000}
 CHANNELS=${CHANNELS:-5}
 DURATION=${DURATION:-5s}
+SCENARIOS=${SCENARIOS:-register,http}
 DAEMON_CPU=${DAEMON_CPU:-1}
 LOAD_CPU=${LOAD_CPU:-0}
 work=$(mktemp -d)
@@ -36,7 +38,7 @@ for round in $(seq 1 "$rounds"); do
     idx=$(printf '%s\n' "$@" | grep -nxF "$bin" | head -1 | cut -d: -f1)
     taskset -c "$LOAD_CPU" dotnet "$load" --tcp=127.0.0.1:$tcp --http=127.0.0.1:$http --server-pid=$daemon_pid \
       --producers="$PRODUCERS" --topics="$TOPICS" --channels="$CHANNELS" --duration="$DURATION" --concurrency=16 \
-      --coalesce-writes=true --scenarios=register,http --json="$work/r$round-b$idx.json" >/dev/null 2>&1
+      --coalesce-writes=true --scenarios="$SCENARIOS" --json="$work/r$round-b$idx.json" >/dev/null 2>&1
     kill "$daemon_pid"; wait "$daemon_pid" 2>/dev/null || true; daemon_pid=
     echo "round $round done: $bin" >&2
   done
@@ -52,6 +54,9 @@ for b in range(1, len(bins) + 1):
         reg = d.get("registration") or {}
         if reg.get("server_cpu_micros_per_register") is not None:
             per.setdefault("REGISTER (load)", {}).setdefault(b, []).append(reg["server_cpu_micros_per_register"])
+        dis = d.get("disconnect") or {}
+        if dis.get("milliseconds") is not None:
+            per.setdefault("disconnect (ms)", {}).setdefault(b, []).append(dis["milliseconds"])
         for h in d.get("http") or []:
             if h.get("server_cpu_micros_per_request") is not None:
                 per.setdefault(h["name"], {}).setdefault(b, []).append(h["server_cpu_micros_per_request"])

@@ -152,6 +152,8 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(time);
         services.AddSingleton(new RegistrationDB(time, options.InactiveProducerTimeout, options.TombstoneLifetime));
+        services.AddSingleton<PeerReleaseWorker>();
+        services.AddSingleton<IPeerRelease>(sp => sp.GetRequiredService<PeerReleaseWorker>());
         services.AddSingleton(new LookupProtocolLimits
         {
             MaxCommandLineLength = options.MaxCommandLineLength,

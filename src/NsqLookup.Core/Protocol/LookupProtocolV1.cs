@@ -15,6 +15,7 @@ namespace NsqLookup.Protocol;
 internal sealed partial class LookupProtocolV1
 {
     private readonly RegistrationDB _db;
+    private readonly IPeerRelease _release;
     private readonly ServerIdentity _identity;
     private readonly ILogger _logger;
     private readonly LookupProtocolLimits _limits;
@@ -27,12 +28,14 @@ internal sealed partial class LookupProtocolV1
         ILogger<LookupProtocolV1> logger,
         LookupProtocolLimits? limits = null,
         LookupProtocolLogging? logging = null,
-        NsqLookupMetrics? metrics = null)
+        NsqLookupMetrics? metrics = null,
+        IPeerRelease? release = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(logger);
         _db = db;
+        _release = release ?? new InlinePeerRelease(db);
         _identity = identity;
         _logger = logger;
         _limits = limits ?? new LookupProtocolLimits();
@@ -76,7 +79,7 @@ internal sealed partial class LookupProtocolV1
                         // A partial last line is dropped without an answer, as the Go original does (T14). At exit the
                         // host shuts every client socket down, which ends the read here too: that is the server
                         // closing the connection, and the Go original reports it as a read error.
-                        if (_db.IsExiting)
+                        if (_release.IsExiting)
                         {
                             exitError = client.ClosedByServer;
                         }
@@ -186,8 +189,8 @@ internal sealed partial class LookupProtocolV1
         }
     }
 
-    /// <summary>The peer is gone from every answer when the registry returns the task (an O(1) detach on this
-    /// thread); its entries are released on the registry's worker, and logged once they are.</summary>
+    /// <summary>The peer is gone from every answer when <see cref="IPeerRelease.RemovePeerAsync"/> returns the task
+    /// (an O(1) detach on this thread); its entries are released by the daemon's worker, and logged once they are.</summary>
     private async Task RemoveRegistrationsAsync(ClientV1 client)
     {
         if (!client.IsIdentified)
@@ -195,7 +198,7 @@ internal sealed partial class LookupProtocolV1
             return;
         }
 
-        foreach (var r in await _db.RemovePeerAsync(client.Id).ConfigureAwait(false))
+        foreach (var r in await _release.RemovePeerAsync(client.Id).ConfigureAwait(false))
         {
             Log.Unregister(_logger, client.Id, r.Category, r.Key, r.SubKey);
         }

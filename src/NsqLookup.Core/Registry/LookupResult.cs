@@ -1,6 +1,6 @@
 namespace NsqLookup.Registry;
 
-/// <summary><c>/lookup</c>'s answer, taken under one lock (spec §8 item 11). <see cref="Stamp"/>, when not null,
+/// <summary><c>/lookup</c>'s answer, taken under one lock (docs/protocol.md, "Deliberate differences"). <see cref="Stamp"/>, when not null,
 /// is the answer's version: handed back to <see cref="RegistrationDB.Lookup"/>, it comes back (the same instance)
 /// for as long as the answer is still this one. Null for an answer that leaves out an inactive producer, which a
 /// PING brings back without touching the topic.</summary>

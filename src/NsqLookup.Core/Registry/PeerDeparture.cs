@@ -1,9 +1,8 @@
 namespace NsqLookup.Registry;
 
 /// <summary>
-/// A disconnected peer between <see cref="RegistrationDB.DetachPeer"/> (gone from every answer) and
-/// <see cref="RegistrationDB.ReleasePeer"/> (its entries removed). <see cref="Released"/> completes with the
-/// registrations it was removed from.
+/// A departed peer between <see cref="RegistrationDB.DetachPeer(PeerIdentity)"/> (gone from every answer) and
+/// <see cref="RegistrationDB.ReleasePeer"/> (its entries removed).
 /// </summary>
 internal sealed class PeerDeparture
 {
@@ -13,11 +12,11 @@ internal sealed class PeerDeparture
         InClientKey = inClientKey;
     }
 
+    /// <summary>Whether the detach removed a <c>client::</c> entry (the first registration a release reports).</summary>
+    public bool InClientKey { get; }
+
+    /// <summary>Whether the peer holds no entry any more (read under no lock: a hint once a release returned).</summary>
+    public bool IsReleased => State.Released;
+
     internal PeerState State { get; }
-
-    /// <summary>Whether the detach removed a <c>client::</c> entry.</summary>
-    internal bool InClientKey { get; }
-
-    internal TaskCompletionSource<IReadOnlyList<Registration>> Released { get; } =
-        new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -53,4 +53,29 @@ internal sealed class PeerInfo
 
     /// <summary>Wall-clock Unix nanoseconds of the same moment, only for <c>/debug</c>.</summary>
     internal long LastUpdateUnixNanos { get; set; }
+
+    /// <summary>Whether <paramref name="node"/>, as HTTP <c>/topic/tombstone</c> names a producer, is this peer's
+    /// <c>broadcast_address:http_port</c>; an IPv6 broadcast address also matches in bracketed form, which is what
+    /// nsqadmin sends (docs/protocol.md, "Deliberate differences").</summary>
+    public bool MatchesNode(string node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var port = HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var host = BroadcastAddress;
+        if (node.Length == host.Length + 1 + port.Length
+            && node.StartsWith(host, StringComparison.Ordinal)
+            && node[host.Length] == ':'
+            && node.EndsWith(port, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return host.Contains(':', StringComparison.Ordinal)
+            && node.Length == host.Length + 3 + port.Length
+            && node[0] == '['
+            && string.CompareOrdinal(node, 1, host, 0, host.Length) == 0
+            && node[host.Length + 1] == ']'
+            && node[host.Length + 2] == ':'
+            && node.EndsWith(port, StringComparison.Ordinal);
+    }
 }

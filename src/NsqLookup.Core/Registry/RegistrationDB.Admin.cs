@@ -1,7 +1,7 @@
 namespace NsqLookup.Registry;
 
-/// <summary>What the HTTP admin routes do to the directory (<c>/topic/create</c>, <c>/channel/create</c>,
-/// <c>/topic/delete</c>, <c>/channel/delete</c>; <c>/topic/tombstone</c> is in <c>RegistrationDB.Tombstones.cs</c>).</summary>
+/// <summary>What the HTTP admin routes and <c>--data-path</c> do to the directory: create, delete and tombstone
+/// keys, the opt-in pruning of empty keys, and tombstones brought back at startup.</summary>
 internal sealed partial class RegistrationDB
 {
     /// <summary>Creates the key if absent (HTTP create); never touches producers. True when it was created.</summary>
@@ -9,38 +9,19 @@ internal sealed partial class RegistrationDB
     {
         lock (_lock)
         {
-            EnsureKey(r, out var created);
+            _keys.Ensure(r, _time.GetTimestamp(), out var created);
             return created;
         }
     }
 
-    /// <summary>Many <see cref="AddRegistration"/>s in one lock hold (the <c>--data-path</c> restore): the name lists
-    /// are built once and published at the end, so readers see all of the keys or none. Returns how many were
-    /// created.</summary>
+    /// <summary>Many <see cref="AddRegistration"/>s in one lock hold (the <c>--data-path</c> restore): readers see all
+    /// of the keys or none. Returns how many were created.</summary>
     public int AddRegistrations(IEnumerable<Registration> keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
         lock (_lock)
         {
-            _topicNamesBatch = _topicNames.ToBuilder();
-            _nodeNamesBatch = _nodeNames.ToBuilder();
-            var created = 0;
-            try
-            {
-                foreach (var r in keys)
-                {
-                    EnsureKey(r, out var isNew);
-                    created += isNew ? 1 : 0;
-                }
-            }
-            finally
-            {
-                Volatile.Write(ref _topicNames, _topicNamesBatch.ToImmutable());
-                Volatile.Write(ref _nodeNames, _nodeNamesBatch.ToImmutable());
-                _topicNamesBatch = _nodeNamesBatch = null;
-            }
-
-            return created;
+            return _keys.EnsureMany(keys, _time.GetTimestamp());
         }
     }
 
@@ -50,7 +31,7 @@ internal sealed partial class RegistrationDB
     {
         lock (_lock)
         {
-            if (!_topicNodes.TryGetValue(topic, out var node))
+            if (_keys.Topic(topic) is not { } node)
             {
                 return [];
             }
@@ -78,13 +59,160 @@ internal sealed partial class RegistrationDB
     {
         lock (_lock)
         {
-            if (FindKey(Registration.Channel(topic, channel)) is not { } key)
+            if (_keys.Find(Registration.Channel(topic, channel)) is not { } key)
             {
                 return false;
             }
 
             RemoveKey(key);
             return true;
+        }
+    }
+
+    /// <summary>
+    /// HTTP <c>/topic/tombstone</c>: tombstones (and restamps) the live topic entries whose producer is
+    /// <paramref name="node"/> (<see cref="PeerInfo.MatchesNode"/>). Returns how many entries were stamped.
+    /// </summary>
+    public int Tombstone(string topic, string node)
+    {
+        var stamp = new TombstoneStamp(_time.GetTimestamp(), GoTime.UnixNanos(_time.GetUtcNow()));
+        lock (_lock)
+        {
+            if (_keys.Topic(topic)?.TopicKey is not { } key)
+            {
+                return 0;
+            }
+
+            var count = 0;
+            foreach (var slot in key)
+            {
+                var state = _peers[slot];
+                if (!state.Detached && state.Info.MatchesNode(node))
+                {
+                    Tombstone(key, state, stamp, restamp: true); // changes the key's tombstones, not its entries
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>How many entries <see cref="Tombstone(string, string)"/> would stamp now, changing nothing: what
+    /// <c>--data-path</c> asks before journaling a <c>/topic/tombstone</c>, whose change it applies only once its record
+    /// is durable.</summary>
+    public int TombstoneMatches(string topic, string node)
+    {
+        lock (_lock)
+        {
+            if (_keys.Topic(topic)?.TopicKey is not { } key)
+            {
+                return 0;
+            }
+
+            var count = 0;
+            foreach (var slot in key)
+            {
+                var state = _peers[slot];
+                if (!state.Detached && state.Info.MatchesNode(node))
+                {
+                    count++;
+                }
+            }
+
+            return count;
+        }
+    }
+
+    /// <summary>
+    /// Startup with <c>--data-path</c>: brings back a tombstone set at wall-clock <paramref name="at"/> for the rest of
+    /// its lifetime (none if it has lapsed). It marks the topic entry of the producer named <paramref name="node"/>
+    /// when it registers the topic again (<see cref="RestoredTombstones"/>), with the original stamp. Returns false
+    /// when it had lapsed.
+    /// </summary>
+    public bool RestoreTombstone(string topic, string node, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(node);
+        var age = _time.GetUtcNow() - at;
+        if (age < TimeSpan.Zero)
+        {
+            age = TimeSpan.Zero; // the clock went back: count the tombstone from now, never beyond its lifetime
+        }
+
+        if (age >= TombstoneLifetime)
+        {
+            return false;
+        }
+
+        var stamp = new TombstoneStamp(
+            _time.GetTimestamp() - (long)(age.TotalSeconds * _time.TimestampFrequency),
+            GoTime.UnixNanos(at));
+        lock (_lock)
+        {
+            _restored.Add(topic, node, stamp);
+            if (_keys.Topic(topic)?.TopicKey is { } key)
+            {
+                var now = _time.GetTimestamp();
+                foreach (var slot in key)
+                {
+                    var state = _peers[slot];
+                    if (!state.Detached && _restored.TryFind(topic, state.Info, now, out var found))
+                    {
+                        Tombstone(key, state, found, restamp: false);
+                    }
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Opt-in cleanup of stale keys (upstream #1009, #1101; off by default): deletes every topic and channel key
+    /// that has had no producer for at least <paramref name="grace"/>. The original never deletes a key once its
+    /// last producer is gone, so deleted topics linger in <c>/topics</c> forever. <c>client::</c> is never
+    /// touched. Walks the directory a few topics per lock hold, like a disconnect. Returns what it deleted.
+    /// </summary>
+    public IReadOnlyList<Registration> PruneEmptyKeys(TimeSpan grace)
+    {
+        const int topicsPerHold = 64;
+        var names = _keys.NodeNames.ToArray();
+        var removed = new List<Registration>();
+        for (var start = 0; start < names.Length; start += topicsPerHold)
+        {
+            lock (_lock)
+            {
+                var now = _time.GetTimestamp();
+                foreach (var name in names.AsSpan(start, Math.Min(topicsPerHold, names.Length - start)))
+                {
+                    if (_keys.Topic(name) is not { } node)
+                    {
+                        continue;
+                    }
+
+                    foreach (var key in node.Channels.Values.ToArray())
+                    {
+                        PruneIfStale(key, now, grace, removed);
+                    }
+
+                    if (node.TopicKey is { } topicKey)
+                    {
+                        PruneIfStale(topicKey, now, grace, removed);
+                    }
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    private void PruneIfStale(KeyNode key, long now, TimeSpan grace, List<Registration> removed)
+    {
+        if (key.IsEmptyFor(grace, now, _time))
+        {
+            RemoveKey(key);
+            removed.Add(key.Registration);
         }
     }
 }

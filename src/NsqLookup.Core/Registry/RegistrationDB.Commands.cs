@@ -2,8 +2,9 @@ using NsqLookup.Protocol;
 
 namespace NsqLookup.Registry;
 
-/// <summary>What the TCP protocol does to the directory: IDENTIFY / PING (<see cref="Touch"/>), REGISTER and both
-/// forms of UNREGISTER. Each is one lock hold over the entry and key primitives.</summary>
+/// <summary>What a peer does to the directory: IDENTIFY / PING (<see cref="Touch"/>), REGISTER and both forms of
+/// UNREGISTER. Each is one lock hold. The <see cref="PeerIdentity"/> forms serve any feed of registrations; the
+/// others are this daemon's TCP connections (<see cref="PeerIdentity.Connection"/>).</summary>
 internal sealed partial class RegistrationDB
 {
     /// <summary>Adds <paramref name="peer"/> to the key, creating the key if needed. True only for a new entry;
@@ -11,32 +12,38 @@ internal sealed partial class RegistrationDB
     public bool AddProducer(Registration r, PeerInfo peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
+        return AddProducer(r, PeerIdentity.Connection(peer.Id), peer);
+    }
+
+    /// <summary><see cref="AddProducer(Registration, PeerInfo)"/> for the peer <paramref name="who"/>; its first entry
+    /// makes <paramref name="peer"/> the record every entry of <paramref name="who"/> shares.</summary>
+    public bool AddProducer(Registration r, PeerIdentity who, PeerInfo peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
         lock (_lock)
         {
-            var key = EnsureKey(r, out _);
-            if (!_peers.TryGetValue(peer.Id, out var state))
-            {
-                state = NewPeer(peer);
-            }
-
-            return AddEntry(key, state);
+            var key = _keys.Ensure(r, _time.GetTimestamp(), out _);
+            return AddEntry(key, _peers.GetOrAdd(who, peer));
         }
     }
 
     /// <summary>
-    /// Channel-form UNREGISTER (spec §2.8): removes the entry; an <c>#ephemeral</c> channel left with no
-    /// producer loses its key. Returns whether the entry existed.
+    /// Channel-form UNREGISTER (docs/protocol.md, "Registration model"): removes the entry; an <c>#ephemeral</c> channel left
+    /// with no producer loses its key. Returns whether the entry existed.
     /// </summary>
-    public bool UnregisterChannel(string topic, string channel, string peerId)
+    public bool UnregisterChannel(string topic, string channel, string peerId) =>
+        UnregisterChannel(topic, channel, PeerIdentity.Connection(peerId));
+
+    public bool UnregisterChannel(string topic, string channel, PeerIdentity who)
     {
         lock (_lock)
         {
-            if (FindKey(Registration.Channel(topic, channel)) is not { } key)
+            if (_keys.Find(Registration.Channel(topic, channel)) is not { } key)
             {
                 return false;
             }
 
-            var removed = _peers.TryGetValue(peerId, out var state) && RemoveEntry(key, state);
+            var removed = _peers.Find(who) is { } state && RemoveEntry(key, state);
             if (Names.IsEphemeral(channel) && LiveCount(key) == 0)
             {
                 RemoveKey(key);
@@ -47,22 +54,25 @@ internal sealed partial class RegistrationDB
     }
 
     /// <summary>
-    /// Topic-form UNREGISTER (spec §2.8): removes the peer from every channel key of the topic (keys stay),
-    /// then from the topic key, which goes away if it is <c>#ephemeral</c> and empty. Costs this peer's
+    /// Topic-form UNREGISTER (docs/protocol.md, "Registration model"): removes the peer from every channel key of the topic
+    /// (keys stay), then from the topic key, which goes away if it is <c>#ephemeral</c> and empty. Costs this peer's
     /// channels of that topic.
     /// </summary>
-    public TopicUnregistration UnregisterTopic(string topic, string peerId)
+    public TopicUnregistration UnregisterTopic(string topic, string peerId) =>
+        UnregisterTopic(topic, PeerIdentity.Connection(peerId));
+
+    public TopicUnregistration UnregisterTopic(string topic, PeerIdentity who)
     {
         lock (_lock)
         {
-            if (!_topicNodes.TryGetValue(topic, out var node))
+            if (_keys.Topic(topic) is not { } node)
             {
                 return new TopicUnregistration([], false);
             }
 
-            _peers.TryGetValue(peerId, out var state);
+            var state = _peers.Find(who);
             var channels = new List<Registration>();
-            if (state is not null && state.Topics.TryGetValue(node, out var mine))
+            if (state is not null && state.TryGetTopic(node, out var mine))
             {
                 foreach (var key in mine.Channels.ToArray())
                 {
@@ -97,25 +107,5 @@ internal sealed partial class RegistrationDB
             peer.LastUpdateUnixNanos = GoTime.UnixNanos(_time.GetUtcNow());
             return since;
         }
-    }
-
-    /// <summary>The key's entries that queries see: all of them unless some belong to a detached peer.</summary>
-    private int LiveCount(KeyNode key)
-    {
-        if (_detached == 0)
-        {
-            return key.Slots.Count;
-        }
-
-        var live = 0;
-        foreach (var slot in key.Slots)
-        {
-            if (!_slots[slot]!.Detached)
-            {
-                live++;
-            }
-        }
-
-        return live;
     }
 }

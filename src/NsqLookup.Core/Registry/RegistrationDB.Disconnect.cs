@@ -1,76 +1,37 @@
 namespace NsqLookup.Registry;
 
-/// <summary>A connection's end in two steps: <see cref="DetachPeer"/> (O(1), on the caller's thread) and
-/// <see cref="ReleasePeer"/> (its entries, on the release worker of <c>RegistrationDB.ReleaseWorker.cs</c>).</summary>
+/// <summary>A peer's end in two steps: <see cref="DetachPeer(PeerIdentity)"/> (O(1), on the caller's thread) and
+/// <see cref="ReleasePeer"/> (its entries, a few topics per lock hold). Who runs the second step, and whether at all
+/// when the process is exiting, is the caller's choice (the daemon's release worker).</summary>
 internal sealed partial class RegistrationDB
 {
-    /// <summary>
-    /// Disconnect cleanup for a live connection: detaches the peer at once (O(1), see <see cref="DetachPeer"/>), so
-    /// it is gone from every answer before this returns, then releases its entries on the registry's one release
-    /// worker, off the caller's thread: a hundred nsqd leaving together cost the socket thread microseconds each,
-    /// not a walk of their registrations. The task gives the registrations the peer was removed from.
-    /// </summary>
-    public Task<IReadOnlyList<Registration>> RemovePeerAsync(string peerId)
-    {
-        if (DetachPeer(peerId) is not { } departure)
-        {
-            return Task.FromResult<IReadOnlyList<Registration>>([]);
-        }
-
-        bool start;
-        lock (_releases)
-        {
-            if (_exiting)
-            {
-                CompleteOnExit(departure); // exiting: detached is enough
-                return departure.Released.Task;
-            }
-
-            _releases.Enqueue(departure);
-            start = !_releasing;
-            _releasing = true;
-            Monitor.Pulse(_releases);
-        }
-
-        if (start)
-        {
-            // Its own thread, not a pool work item: a burst of departures must not hold a pool thread (on a
-            // one-core host, the only one) for their whole walk while HTTP requests wait behind it.
-            new Thread(static db => ((RegistrationDB)db!).DrainReleases())
-            {
-                IsBackground = true,
-                Name = "registry release",
-            }.Start(this);
-        }
-
-        return departure.Released.Task;
-    }
+    public PeerDeparture? DetachPeer(string peerId) => DetachPeer(PeerIdentity.Connection(peerId));
 
     /// <summary>
-    /// The O(1) half of a disconnect: the peer id is free again, the peer leaves <c>client::</c> and the counts, and
+    /// The O(1) half of a disconnect: the identity is free again, the peer leaves <c>client::</c> and the counts, and
     /// every query skips its remaining entries, so every answer is already what it will be once they are gone. Its
     /// entries stay (holding its slot) until <see cref="ReleasePeer"/>. Null when the peer has no entry.
     /// </summary>
-    public PeerDeparture? DetachPeer(string peerId)
+    public PeerDeparture? DetachPeer(PeerIdentity who)
     {
         lock (_lock)
         {
-            if (!_peers.Remove(peerId, out var state))
+            if (_peers.Remove(who) is not { } state)
             {
                 return null;
             }
 
-            var client = state.InClientKey && _clientKey is { } key && RemoveEntry(key, state);
-            Detach(state);
+            var client = state.InClientKey && _keys.Client is { } key && RemoveEntry(key, state);
+            _peers.Detach(state, _time.GetTimestamp());
             return new PeerDeparture(state, client);
         }
     }
 
     /// <summary>Removes a detached peer's entries (keys stay); returns every registration it was removed from,
     /// <c>client::</c> included. Costs this peer's registrations, taken a few topics per lock hold so a large peer
-    /// leaving does not stall everyone else's REGISTER. Once <see cref="BeginExit"/> is called it stops at the next
-    /// hold: the rest stays, and is only listed (when exit lists registrations), in the same order.</summary>
-    public IReadOnlyList<Registration> ReleasePeer(PeerDeparture departure)
+    /// leaving does not stall everyone else's REGISTER. When <paramref name="stop"/> is signalled it stops at the next
+    /// hold: the rest stays (<see cref="PeerDeparture.IsReleased"/> is false, and <see cref="Held"/> lists it).</summary>
+    public IReadOnlyList<Registration> ReleasePeer(PeerDeparture departure, CancellationToken stop = default)
     {
         ArgumentNullException.ThrowIfNull(departure);
         const int topicsPerHold = 32;
@@ -85,30 +46,18 @@ internal sealed partial class RegistrationDB
         lock (_lock)
         {
             removed.Capacity = removed.Count + state.Entries;
-            topics = [.. state.Topics.Keys];
+            topics = state.TopicNodes();
         }
 
         // A detached peer gains nothing, so only an HTTP delete races this, and it unlinks what it removes: what
         // state.Topics still names is still this peer's (its slot stays reserved until its last entry goes).
-        for (var start = 0; start < topics.Length; start += topicsPerHold)
+        for (var start = 0; start < topics.Length && !stop.IsCancellationRequested; start += topicsPerHold)
         {
-            if (_exiting)
-            {
-                // The process is going away: the kernel takes the rest back at once (a peer of 30,000 entries cost
-                // the exit ~10 ms here; bench/FOOTPRINT.md).
-                if (_exitListsRegistrations)
-                {
-                    removed.AddRange(RegistrationsOf(departure, includeClient: false));
-                }
-
-                break;
-            }
-
             lock (_lock)
             {
                 foreach (var topic in topics.AsSpan(start, Math.Min(topicsPerHold, topics.Length - start)))
                 {
-                    if (!state.Topics.TryGetValue(topic, out var mine))
+                    if (!state.TryGetTopic(topic, out var mine))
                     {
                         continue;
                     }
@@ -128,7 +77,32 @@ internal sealed partial class RegistrationDB
             }
         }
 
-        departure.Released.TrySetResult(removed);
         return removed;
+    }
+
+    /// <summary>The topic and channel registrations a departed peer still holds, in the order
+    /// <see cref="ReleasePeer"/> would remove them, without removing anything (<c>client::</c> left at the detach).</summary>
+    public IReadOnlyList<Registration> Held(PeerDeparture departure)
+    {
+        ArgumentNullException.ThrowIfNull(departure);
+        var state = departure.State;
+        lock (_lock)
+        {
+            var list = new List<Registration>(state.Entries);
+            foreach (var (topic, mine) in state.Topics)
+            {
+                foreach (var key in mine.Channels)
+                {
+                    list.Add(key.Registration);
+                }
+
+                if (mine.InTopicKey && topic.TopicKey is { } topicKey)
+                {
+                    list.Add(topicKey.Registration);
+                }
+            }
+
+            return list;
+        }
     }
 }

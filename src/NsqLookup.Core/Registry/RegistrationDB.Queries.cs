@@ -3,23 +3,23 @@ namespace NsqLookup.Registry;
 /// <summary>The read side: each query holds the lock only to copy its answer, or one bounded piece of it.</summary>
 internal sealed partial class RegistrationDB
 {
-    /// <summary>Every topic key, sorted (the Go original's order is random; sorting is allowed, §4.7). Lock-free: the
+    /// <summary>Every topic key, sorted (the Go original's order is random; docs/protocol.md, "Deliberate differences"). Lock-free: the
     /// answer is an immutable set that is replaced whenever a topic key comes or goes, so the instance is its own
     /// version stamp: the same instance comes back until the answer changes (callers may cache what they derive
     /// from it under that reference).</summary>
-    public IReadOnlyList<string> Topics() => Volatile.Read(ref _topicNames);
+    public IReadOnlyList<string> Topics() => _keys.TopicNames;
 
     /// <summary>Every channel key of the topic, sorted; empty for an unknown topic. Immutable; O(1) under the lock.</summary>
     public IReadOnlyList<string> Channels(string topic)
     {
         lock (_lock)
         {
-            return _topicNodes.TryGetValue(topic, out var node) ? node.ChannelNames : NoNames;
+            return _keys.Topic(topic)?.ChannelNames ?? KeyIndex.Empty;
         }
     }
 
     /// <summary><c>/lookup</c>: null when the topic key does not exist; else all its channels and its producers that
-    /// are active and not tombstoned, from one consistent view (spec §8 item 11), with the answer's version stamp
+    /// are active and not tombstoned, from one consistent view (docs/protocol.md, "Deliberate differences"), with the answer's version stamp
     /// (<see cref="LookupResult.Stamp"/>). When <paramref name="known"/>, a stamp of an earlier answer, is still
     /// current, that answer comes back with that very stamp, at O(1) plus a check per listed producer; else it costs
     /// that topic's producers.</summary>
@@ -28,7 +28,7 @@ internal sealed partial class RegistrationDB
         var now = _time.GetTimestamp();
         lock (_lock)
         {
-            if (!_topicNodes.TryGetValue(topic, out var node) || node.TopicKey is not { } key)
+            if (_keys.Topic(topic) is not { } node || node.TopicKey is not { } key)
             {
                 return null;
             }
@@ -38,13 +38,13 @@ internal sealed partial class RegistrationDB
                 return new LookupResult(node.ChannelNames, known.Producers) { Stamp = known };
             }
 
-            var live = new List<PeerInfo>(key.Slots.Count);
-            var listed = new List<PeerState>(key.Slots.Count);
+            var live = new List<PeerInfo>(key.Count);
+            var listed = new List<PeerState>(key.Count);
             long oldestUpdate = long.MaxValue, oldestTombstone = long.MaxValue;
             var stampable = true;
-            foreach (var slot in key.Slots)
+            foreach (var slot in key)
             {
-                var state = _slots[slot]!;
+                var state = _peers[slot];
                 var peer = state.Info;
                 if (state.Detached)
                 {
@@ -57,9 +57,10 @@ internal sealed partial class RegistrationDB
                     continue;
                 }
 
-                if (IsTombstoned(key, slot, now))
+                if (key.HasTombstones && key.TryGetTombstone(slot, out var tombstone)
+                    && _time.GetElapsedTime(tombstone.Timestamp, now) < TombstoneLifetime)
                 {
-                    oldestTombstone = Math.Min(oldestTombstone, key.Tombstones![slot].Timestamp);
+                    oldestTombstone = Math.Min(oldestTombstone, tombstone.Timestamp);
                     continue;
                 }
 
@@ -82,7 +83,7 @@ internal sealed partial class RegistrationDB
         var now = _time.GetTimestamp();
         lock (_lock)
         {
-            return _topicNodes.TryGetValue(stamp.Node.Name, out var node) && node == stamp.Node && stamp.IsCurrent(now);
+            return _keys.Topic(stamp.Node.Name) == stamp.Node && stamp.IsCurrent(now);
         }
     }
 
@@ -101,73 +102,52 @@ internal sealed partial class RegistrationDB
 
     /// <summary><c>/nodes</c>: every active identified peer with the topics it registered and their tombstones.
     /// One lock hold for the list of peers, then one per peer for its row (each row is consistent; so is the Go
-    /// original's, which takes a lock per producer too). A row's topics are kept per peer until its topic entries
-    /// change, and tombstone flags are looked up only for peers that have any, so a poll holds the lock O(1) per
-    /// peer; costs the peers plus their topic registrations, mostly outside the lock. A row without tombstones
-    /// carries its version stamp (<see cref="NodeView.Version"/>).</summary>
-    public IReadOnlyList<NodeView> Nodes()
+    /// original's, which takes a lock per producer too). A peer's row is kept until its topic entries change
+    /// (<see cref="PeerState.Row"/>), so a poll holds the lock O(1) per peer, plus O(its topics) for a peer with a
+    /// tombstone.</summary>
+    public IReadOnlyList<NodeRow> Nodes()
     {
         var now = _time.GetTimestamp();
         PeerState[] peers;
         lock (_lock)
         {
-            if (_clientKey is not { } client)
+            if (_keys.Client is not { } client)
             {
                 return [];
             }
 
-            peers = new PeerState[client.Slots.Count];
+            peers = new PeerState[client.Count];
             var i = 0;
-            foreach (var slot in client.Slots)
+            foreach (var slot in client)
             {
-                peers[i++] = _slots[slot]!;
+                peers[i++] = _peers[slot];
             }
         }
 
-        var nodes = new List<NodeView>(peers.Length);
+        var rows = new List<NodeRow>(peers.Length);
         foreach (var state in peers)
         {
-            NodeRow cached;
-            bool[]? tombstones = null;
             lock (_lock)
             {
-                if (state.Released || state.Detached || !state.InClientKey || !IsActive(state.Info, now))
+                if (!state.Released && !state.Detached && state.InClientKey && IsActive(state.Info, now))
                 {
-                    continue;
-                }
-
-                cached = state.TopicRow ??= new NodeRow(TopicRow(state), ++_rowVersions);
-                var row = cached.Topics;
-                if (state.Tombstoned > 0)
-                {
-                    tombstones = new bool[row.Length];
-                    for (var i = 0; i < row.Length; i++)
-                    {
-                        tombstones[i] = IsTombstoned(row[i].TopicKey!, state.Slot, now);
-                    }
+                    rows.Add(state.Row(now, TombstoneLifetime, _time));
                 }
             }
-
-            // The row array is immutable (replaced when the peer's topic entries change) and so are the names, so
-            // the view wraps it instead of copying: a poll allocates per peer, not per registration.
-            var topics = new TopicNames(cached.Topics);
-            nodes.Add(tombstones is null
-                ? new NodeView(state.Info, topics, new NoTombstones(topics.Count), cached.Version)
-                : new NodeView(state.Info, topics, tombstones));
         }
 
-        return nodes;
+        return rows;
     }
 
     /// <summary><c>/debug</c>: every key with at least one entry, sorted by name, no filtering. Taken one topic
     /// (its topic and channel keys) per lock hold: an operator's dump need not stall REGISTER for its whole length.</summary>
     public IReadOnlyList<DebugRegistration> Debug()
     {
-        var names = Volatile.Read(ref _nodeNames);
+        var names = _keys.NodeNames;
         var result = new List<DebugRegistration>();
         lock (_lock)
         {
-            if (_clientKey is { } client)
+            if (_keys.Client is { } client)
             {
                 AddDebug(result, client);
             }
@@ -177,7 +157,7 @@ internal sealed partial class RegistrationDB
         {
             lock (_lock)
             {
-                if (!_topicNodes.TryGetValue(name, out var node))
+                if (_keys.Topic(name) is not { } node)
                 {
                     continue;
                 }
@@ -198,39 +178,24 @@ internal sealed partial class RegistrationDB
         return result;
     }
 
-    private static TopicNode[] TopicRow(PeerState state)
-    {
-        var row = new List<TopicNode>(state.Topics.Count);
-        foreach (var (topic, mine) in state.Topics)
-        {
-            if (mine.InTopicKey)
-            {
-                row.Add(topic);
-            }
-        }
-
-        return [.. row];
-    }
-
     private void AddDebug(List<DebugRegistration> result, KeyNode key)
     {
-        if (key.Slots.Count == 0)
+        if (key.Count == 0)
         {
             return;
         }
 
-        var entries = new List<DebugEntry>(key.Slots.Count);
-        foreach (var slot in key.Slots)
+        var entries = new List<DebugEntry>(key.Count);
+        foreach (var slot in key)
         {
-            var state = _slots[slot]!;
+            var state = _peers[slot];
             if (state.Detached)
             {
                 continue;
             }
 
             var peer = state.Info;
-            TombstoneStamp stamp = default;
-            var tombstoned = key.Tombstones?.TryGetValue(slot, out stamp) == true;
+            var tombstoned = key.TryGetTombstone(slot, out var stamp);
             entries.Add(new DebugEntry(peer, peer.LastUpdateUnixNanos, tombstoned, tombstoned ? stamp.UnixNanos : GoTime.ZeroUnixNanos));
         }
 
@@ -242,9 +207,4 @@ internal sealed partial class RegistrationDB
 
     private bool IsActive(PeerInfo peer, long now) =>
         _time.GetElapsedTime(peer.LastUpdateTimestamp, now) <= InactiveProducerTimeout;
-
-    private bool IsTombstoned(KeyNode key, int slot, long now) =>
-        key.Tombstones is { } tombstones
-        && tombstones.TryGetValue(slot, out var stamp)
-        && _time.GetElapsedTime(stamp.Timestamp, now) < TombstoneLifetime;
 }

@@ -1,83 +1,134 @@
-using System.Collections.Immutable;
-
 namespace NsqLookup.Registry;
 
 /// <summary>
 /// The directory: (category, key, subkey) → producers (nsqlookupd/registration_db.go), stored so that every
-/// operation costs what its answer costs, never what the directory holds (docs/registry.md).
+/// operation costs what its answer costs, never what the directory holds (docs/registry.md). A facade over the
+/// owners of its state, which it guards with one lock:
 /// <list type="bullet">
-/// <item>Keys are filed by topic (<see cref="TopicNode"/>); an entry is a peer slot in its key's set; each peer
-/// keeps its own entries grouped by topic (<see cref="PeerState"/>). Names are interned (<see cref="NameTable"/>).</item>
-/// <item>One lock guards all of it. Writers hold it for O(1) (REGISTER) or O(what they remove); readers hold it
-/// only to copy their answer or one bounded piece of it. Topic and channel name lists are immutable sorted sets,
-/// replaced on change, so <c>/topics</c> takes no lock and nothing is sorted on a query.</item>
-/// <item>Every field is declared here. The bookkeeping of entries and keys (the counters, topic versions, cached
-/// <c>/nodes</c> rows, empty-since stamps and tombstones) is done only by the primitives in
-/// <c>RegistrationDB.Keys.cs</c>, <c>RegistrationDB.Entries.cs</c> and <c>RegistrationDB.Tombstones.cs</c>; the
-/// commands, the disconnect, the pruning and the restored tombstones call them.</item>
+/// <item><see cref="KeyIndex"/>: the keys, filed by topic, and the name lists readers take without the lock;</item>
+/// <item><see cref="PeerTable"/>: who registered what, by <see cref="PeerIdentity"/>, and the entry counts;</item>
+/// <item><see cref="KeyNode"/>: one key's entries, its live tombstones and since when it is empty;</item>
+/// <item><see cref="RestoredTombstones"/>: tombstones brought back from <c>--data-path</c>.</item>
 /// </list>
-/// Unlike the Go original, <c>*</c> is never a wildcard here (spec §8 item 5): every name is literal.
+/// An entry lives in a key and in its peer's index; this file is the only code that adds or removes one, so the two
+/// always agree. Nothing is awaited under the lock; readers hold it only to copy their answer, or one bounded piece
+/// of it (docs/registry.md, "Locking"). Unlike the Go original, <c>*</c> is never a wildcard here: every name is
+/// literal (docs/protocol.md, "Deliberate differences").
 /// </summary>
 internal sealed partial class RegistrationDB
 {
-    private static readonly ImmutableSortedSet<string> NoNames = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
-
     private readonly Lock _lock = new();
     private readonly TimeProvider _time;
-    private readonly NameTable _names = new();
-    private readonly Dictionary<string, TopicNode> _topicNodes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
-    private readonly List<PeerState?> _slots = [];
-    private readonly Stack<int> _freeSlots = new();
-    private KeyNode? _clientKey;
-
-    /// <summary>Peers detached (<see cref="DetachPeer"/>) whose entries are not all released yet; while zero, no key
-    /// holds a slot that queries must skip.</summary>
-    private int _detached;
-
-    /// <summary>Departures waiting for the release worker; also the worker's lock.</summary>
-    private readonly Queue<PeerDeparture> _releases = new();
-    private bool _releasing;
-
-    // Process exit (RegistrationDB.Exit.cs): set once by BeginExit, read without the lock by disconnects.
-    private volatile bool _exiting;
-    private volatile bool _exitListsRegistrations;
-
-    /// <summary>Names with a topic key (<c>/topics</c>); replaced, never mutated, so readers need no lock.</summary>
-    private ImmutableSortedSet<string> _topicNames = NoNames;
-
-    /// <summary>Names of every <see cref="TopicNode"/> (topic key or channel keys): what <c>/debug</c> walks.</summary>
-    private ImmutableSortedSet<string> _nodeNames = NoNames;
-
-    /// <summary>During <see cref="AddRegistrations"/> only: the two name lists being built, published once at its end
-    /// (one immutable-set insert per key allocated ~1 KB and made a 100,000-key restore GC-bound).</summary>
-    private ImmutableSortedSet<string>.Builder? _topicNamesBatch;
-    private ImmutableSortedSet<string>.Builder? _nodeNamesBatch;
-
-    /// <summary>Channel keys across all topics (a metrics gauge).</summary>
-    private int _channelKeys;
-
-    /// <summary>Producer entries in topic keys, detached peers' excluded (a metrics gauge).</summary>
-    private int _topicEntries;
-
-    /// <summary>Producer entries in channel keys, detached peers' excluded (a metrics gauge).</summary>
-    private int _channelEntries;
-
-    /// <summary>The last version given to a <c>/nodes</c> row (<see cref="NodeRow.Version"/>); unique across peers.</summary>
-    private long _rowVersions;
-
-    /// <summary>Topic → (producer id, stamp) of tombstones brought back from <c>--data-path</c>; null while there are
-    /// none, which is always without a data path.</summary>
-    private Dictionary<string, Dictionary<string, TombstoneStamp>>? _restoredTombstones;
+    private readonly KeyIndex _keys = new();
+    private readonly PeerTable _peers = new();
+    private readonly RestoredTombstones _restored;
 
     public RegistrationDB(TimeProvider time, TimeSpan inactiveProducerTimeout, TimeSpan tombstoneLifetime)
     {
+        ArgumentNullException.ThrowIfNull(time);
         _time = time;
         InactiveProducerTimeout = inactiveProducerTimeout;
         TombstoneLifetime = tombstoneLifetime;
+        _restored = new RestoredTombstones(time, tombstoneLifetime);
     }
 
     public TimeSpan InactiveProducerTimeout { get; }
 
     public TimeSpan TombstoneLifetime { get; }
+
+    /// <summary>The directory's sizes from one lock hold; O(1).</summary>
+    public RegistryCounts Counts()
+    {
+        lock (_lock)
+        {
+            return new RegistryCounts(
+                Producers: _peers.Count,
+                Topics: _keys.TopicNames.Count,
+                Channels: _keys.ChannelKeys,
+                ClientEntries: _keys.Client?.Count ?? 0,
+                TopicEntries: _peers.TopicEntries,
+                ChannelEntries: _peers.ChannelEntries);
+        }
+    }
+
+    /// <summary>Adds the (live) peer's entry to the key; a topic entry picks up a restored tombstone that names the
+    /// peer. False when the entry already exists (it is left untouched).</summary>
+    private bool AddEntry(KeyNode key, PeerState state)
+    {
+        if (!key.Add(state.Slot))
+        {
+            return false;
+        }
+
+        _peers.Linked(state, key);
+        if (key.Registration.IsTopic
+            && !_restored.IsEmpty
+            && _restored.TryFind(key.Topic!.Name, state.Info, _time.GetTimestamp(), out var stamp))
+        {
+            Tombstone(key, state, stamp, restamp: false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Removes one entry from the key and from its peer (whose last entry frees its slot).</summary>
+    private bool RemoveEntry(KeyNode key, PeerState state)
+    {
+        // When the entry stopped being visible: now for a live peer, the detach for a detached one (no clock read
+        // per entry when a departed peer is released).
+        var leftAt = state.Detached ? state.DetachedAt : _time.GetTimestamp();
+        if (!key.Remove(state.Slot, leftAt, out var hadTombstone))
+        {
+            return false;
+        }
+
+        _peers.Unlinked(state, key, hadTombstone);
+        return true;
+    }
+
+    /// <summary>Deletes a key with all its entries (and their tombstones); a topic key takes the topic's restored
+    /// tombstones with it.</summary>
+    private void RemoveKey(KeyNode key)
+    {
+        foreach (var slot in key)
+        {
+            _peers.Unlinked(_peers[slot], key, key.TryGetTombstone(slot, out _));
+        }
+
+        key.Clear();
+        if (key.Registration.IsTopic)
+        {
+            _restored.Forget(key.Registration.Key);
+        }
+
+        _keys.Remove(key);
+    }
+
+    private void Tombstone(KeyNode key, PeerState state, TombstoneStamp stamp, bool restamp)
+    {
+        if (key.Tombstone(state.Slot, stamp, restamp))
+        {
+            state.TombstoneAdded();
+        }
+    }
+
+    /// <summary>The key's entries that queries see: all of them unless some belong to a detached peer.</summary>
+    private int LiveCount(KeyNode key)
+    {
+        if (_peers.Detached == 0)
+        {
+            return key.Count;
+        }
+
+        var live = 0;
+        foreach (var slot in key)
+        {
+            if (!_peers[slot].Detached)
+            {
+                live++;
+            }
+        }
+
+        return live;
+    }
 }

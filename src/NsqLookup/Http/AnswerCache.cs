@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Http;
@@ -13,9 +14,10 @@ namespace NsqLookup.Http;
 /// hit costs the registry O(1) plus a check per listed producer. An answer that is no longer current is dropped
 /// when its topic is looked up again; when the budget is full, the stale ones are looked for and dropped, at most
 /// one sweep per as many refused answers as there are entries (amortised O(1) per refusal).</item>
-/// <item><c>/nodes</c>: one row per peer record with its <see cref="NodeView.Version"/>; a poll is the rows written
-/// back to back. Rows of peers no longer listed are dropped after the poll that finds the cache holding more rows
-/// than it listed.</item>
+/// <item><c>/nodes</c>: rows are kept by the registry, not here (<see cref="NodeRow.IsKept"/>: the same instance until
+/// the row changes); this cache only attaches each kept row's encoding to the row instance, so it lives exactly as
+/// long as the registry keeps the row and needs no version, no index and no budget of its own. A poll is the rows
+/// written back to back.</item>
 /// </list>
 /// Hits take no lock; every change of the kept entries and their byte counts is made under one lock.
 /// </summary>
@@ -23,21 +25,16 @@ internal sealed class AnswerCache(RegistrationDB db)
 {
     private readonly ProducerJson _producers = new();
     private readonly ConcurrentDictionary<string, CachedLookup> _lookups = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<PeerInfo, CachedRow> _rows = new();
+    private readonly ConditionalWeakTable<NodeRow, byte[]> _rows = new();
     private readonly Lock _gate = new();
     private volatile CachedTopics? _topics;
     private long _lookupBytes;
-    private long _rowBytes;
     private int _lookupCount;
-    private int _rowCount;
     private int _refusedLookups;
 
     /// <summary>The most bytes of <c>/lookup</c> answers kept at once: a bound on what caching costs on a directory
     /// whose every topic is looked up; past it, answers are built each time.</summary>
     public long LookupBudget { get; init; } = 32L * 1024 * 1024;
-
-    /// <summary>The most bytes of <c>/nodes</c> rows kept at once.</summary>
-    public long NodesBudget { get; init; } = 64L * 1024 * 1024;
 
     /// <summary>The largest <c>/topics</c> answer kept.</summary>
     public long TopicsBudget { get; init; } = 32L * 1024 * 1024;
@@ -49,17 +46,6 @@ internal sealed class AnswerCache(RegistrationDB db)
             lock (_gate)
             {
                 return _lookupBytes;
-            }
-        }
-    }
-
-    public long RowBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _rowBytes;
             }
         }
     }
@@ -123,25 +109,20 @@ internal sealed class AnswerCache(RegistrationDB db)
             rows[i] = Row(nodes[i]);
         }
 
-        if (Volatile.Read(ref _rowCount) > nodes.Count)
-        {
-            DropRowsNotIn(nodes);
-        }
-
         return AnswerJson.Nodes(rows);
     }
 
-    private byte[] Row(NodeView node)
+    private byte[] Row(NodeRow node)
     {
-        if (node.Version != 0 && _rows.TryGetValue(node.Peer, out var cached) && cached.Version == node.Version)
+        if (node.IsKept && _rows.TryGetValue(node, out var kept))
         {
-            return cached.Bytes;
+            return kept;
         }
 
         var bytes = AnswerJson.NodeRow(node, _producers);
-        if (node.Version != 0)
+        if (node.IsKept)
         {
-            Keep(node.Peer, new CachedRow(node.Version, bytes));
+            _rows.TryAdd(node, bytes); // a poll racing this one may have added the same encoding first
         }
 
         return bytes;
@@ -197,52 +178,5 @@ internal sealed class AnswerCache(RegistrationDB db)
         }
 
         return _lookupBytes + size <= LookupBudget;
-    }
-
-    private void Keep(PeerInfo peer, CachedRow row)
-    {
-        lock (_gate)
-        {
-            var old = _rows.GetValueOrDefault(peer);
-            if (old is not null && old.Version >= row.Version)
-            {
-                return; // a poll that raced this one kept the same row or a newer one
-            }
-
-            if (old is not null)
-            {
-                _rows.TryRemove(peer, out _);
-                _rowBytes -= old.Bytes.Length;
-                _rowCount--;
-            }
-
-            if (_rowBytes + row.Bytes.Length <= NodesBudget)
-            {
-                _rows[peer] = row;
-                _rowBytes += row.Bytes.Length;
-                _rowCount++;
-            }
-        }
-    }
-
-    private void DropRowsNotIn(IReadOnlyList<NodeView> nodes)
-    {
-        var listed = new HashSet<PeerInfo>(nodes.Count);
-        foreach (var node in nodes)
-        {
-            listed.Add(node.Peer);
-        }
-
-        lock (_gate)
-        {
-            foreach (var (peer, row) in _rows)
-            {
-                if (!listed.Contains(peer) && _rows.TryRemove(KeyValuePair.Create(peer, row)))
-                {
-                    _rowBytes -= row.Bytes.Length;
-                    _rowCount--;
-                }
-            }
-        }
     }
 }

@@ -42,7 +42,7 @@ internal static class AnswerJson
     }
 
     /// <summary>One <c>/nodes</c> producer: the peer's fields, then <c>tombstones</c> and <c>topics</c>.</summary>
-    public static byte[] NodeRow(NodeView node, ProducerJson producerJson)
+    public static byte[] NodeRow(NodeRow node, ProducerJson producerJson)
     {
         var buffer = new ArrayBufferWriter<byte>(256 + (24 * node.Topics.Count));
         var json = new GoJsonWriter(buffer);

@@ -15,7 +15,7 @@ namespace NsqLookup.Tcp;
 /// </summary>
 internal sealed partial class TcpClientHandler(
     LookupProtocolV1 protocol,
-    Registry.RegistrationDB registry,
+    PeerReleaseWorker releases,
     NsqLookupOptions options,
     TimeProvider time,
     NsqLookupMetrics metrics,
@@ -50,7 +50,7 @@ internal sealed partial class TcpClientHandler(
             if (magic is null)
             {
                 // At exit the host shuts the socket down (TcpServer.StopAsync), which Go reports as a read error.
-                Log.FailedToReadMagic(logger, registry.IsExiting ? $"read tcp {local}->{peer}: use of closed network connection"
+                Log.FailedToReadMagic(logger, releases.IsExiting ? $"read tcp {local}->{peer}: use of closed network connection"
                     : partial ? "unexpected EOF" : "EOF");
                 return;
             }

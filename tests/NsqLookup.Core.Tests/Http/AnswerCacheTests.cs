@@ -68,7 +68,7 @@ public sealed class AnswerCacheTests
     }
 
     [Fact]
-    public void Nodes_rows_are_reused_until_they_change_and_rows_of_departed_peers_are_dropped()
+    public void Nodes_rows_kept_by_the_registry_are_reused_until_they_change()
     {
         var cache = new AnswerCache(_db);
         var p = Peer("10.0.0.1:1000", "h1");
@@ -76,12 +76,9 @@ public sealed class AnswerCacheTests
         Register(p, "t1");
         Register(q, "t2");
 
-        var first = Text(cache.Nodes());
-        first.Should().Be(Text(new AnswerCache(_db).Nodes()));
-        var kept = cache.RowBytes;
-        kept.Should().BePositive();
-        Text(cache.Nodes()).Should().Be(first);
-        cache.RowBytes.Should().Be(kept);
+        var first = cache.Nodes();
+        Text(first).Should().Be(Text(new AnswerCache(_db).Nodes()));
+        Text(cache.Nodes()).Should().Be(Text(first));
 
         Register(p, "t3");
         Text(cache.Nodes()).Should().Be(Text(new AnswerCache(_db).Nodes())).And.Contain("\"t3\"");
@@ -90,18 +87,7 @@ public sealed class AnswerCacheTests
         Text(cache.Nodes()).Should().Be(Text(new AnswerCache(_db).Nodes())).And.Contain("true");
 
         _db.DetachPeer(q.Id);
-        var after = cache.Nodes();
-        Text(after).Should().Be(Text(new AnswerCache(_db).Nodes())).And.NotContain("h2");
-        cache.RowBytes.Should().Be(after.Length - "{\"producers\":[]}".Length, "only p's row is left");
-    }
-
-    [Fact]
-    public void Nodes_rows_stay_within_the_byte_budget()
-    {
-        var cache = new AnswerCache(_db) { NodesBudget = 1 };
-        Register(Peer("10.0.0.1:1000", "h1"), "t1");
-        Text(cache.Nodes()).Should().Be(Text(new AnswerCache(_db).Nodes()));
-        cache.RowBytes.Should().Be(0);
+        Text(cache.Nodes()).Should().Be(Text(new AnswerCache(_db).Nodes())).And.NotContain("h2");
     }
 
     [Fact]
@@ -123,7 +109,7 @@ public sealed class AnswerCacheTests
     [Fact]
     public async Task Readers_racing_writers_leave_no_stale_answer_and_the_kept_bytes_within_budget()
     {
-        var cache = new AnswerCache(_db) { LookupBudget = 4096, NodesBudget = 4096 };
+        var cache = new AnswerCache(_db) { LookupBudget = 4096 };
         var peers = Enumerable.Range(0, 4).Select(i => Peer($"10.0.0.{i + 1}:1000", $"h{i}")).ToArray();
         var topics = Enumerable.Range(0, 4).Select(i => $"t{i}").ToArray();
         foreach (var peer in peers)
@@ -170,7 +156,6 @@ public sealed class AnswerCacheTests
         Text(cache.Nodes()).Should().Be(Text(new AnswerCache(_db).Nodes()));
         Text(cache.Topics()).Should().Be(Text(new AnswerCache(_db).Topics()));
         cache.LookupBytes.Should().BeInRange(0, cache.LookupBudget);
-        cache.RowBytes.Should().BeInRange(0, cache.NodesBudget);
     }
 
     private PeerInfo Peer(string id, string hostname)

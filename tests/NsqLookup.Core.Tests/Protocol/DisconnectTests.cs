@@ -41,7 +41,7 @@ public sealed class DisconnectTests
         await using var h = new ProtocolHarness();
         await h.IdentifyAsync();
         (await h.SendAndReadAsync("REGISTER t c\n")).Should().Equal(OkFrame);
-        h.Db.BeginExit(listRegistrations: true);
+        h.State.Releases.BeginExit(listRegistrations: true);
         await h.HalfCloseAsync();
         await h.ExpectClosedAsync();
 

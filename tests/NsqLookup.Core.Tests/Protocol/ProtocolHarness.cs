@@ -5,6 +5,7 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using NsqLookup.Protocol;
 using NsqLookup.Registry;
+using NsqLookup.Tcp;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
@@ -31,7 +32,7 @@ internal sealed class ProtocolHarness : IAsyncDisposable
     {
         State = shared ?? new Shared();
         Client = new ClientV1(peer);
-        var protocol = new LookupProtocolV1(State.Db, State.Identity, State.Logger, limits, logging);
+        var protocol = new LookupProtocolV1(State.Db, State.Identity, State.Logger, limits, logging, release: State.Releases);
         Run = Task.Run(() => protocol.RunAsync(_input.Reader, _output.Writer, Client, _cts.Token));
     }
 
@@ -159,12 +160,16 @@ internal sealed class ProtocolHarness : IAsyncDisposable
         public Shared(ServerIdentity? identity = null)
         {
             Db = new RegistrationDB(Time, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45));
+            Releases = new PeerReleaseWorker(Db);
             Identity = identity ?? new() { BroadcastAddress = "lk1.example", Hostname = "vm", TcpPort = 4160, HttpPort = 4161 };
         }
 
         public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 10, 41, 10, TimeSpan.Zero));
 
         public RegistrationDB Db { get; }
+
+        /// <summary>The daemon's release worker, as the TCP server runs it.</summary>
+        public PeerReleaseWorker Releases { get; }
 
         public ServerIdentity Identity { get; }
 

@@ -105,22 +105,6 @@ public sealed class DisconnectTests
     }
 
     [Fact]
-    public async Task RemovePeerAsync_detaches_before_it_returns_and_releases_off_the_callers_thread()
-    {
-        var p = _h.Identify("10.0.0.1:1000");
-        _h.Register(p, "t", "c");
-
-        var released = _h.Db.RemovePeerAsync(p.Id);
-        _h.Db.Nodes().Should().BeEmpty();
-        _h.LookupIds("t").Should().BeEmpty();
-
-        (await released.WaitAsync(TimeSpan.FromSeconds(10))).Should().BeEquivalentTo(
-            [Registration.Client, Registration.Topic("t"), Registration.Channel("t", "c")]);
-        _h.Db.Counts().Should().Be(new RegistryCounts(0, 1, 1, 0, 0, 0));
-        (await _h.Db.RemovePeerAsync(p.Id).WaitAsync(TimeSpan.FromSeconds(10))).Should().BeEmpty();
-    }
-
-    [Fact]
     public void RemovePeer_of_an_unknown_or_removed_peer_returns_nothing()
     {
         var p = _h.Identify("10.0.0.1:1000");

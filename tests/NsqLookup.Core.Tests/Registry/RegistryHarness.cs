@@ -58,7 +58,7 @@ internal sealed class RegistryHarness
     public IReadOnlyList<string>? LookupIds(string topic) =>
         Db.Lookup(topic)?.Producers.Select(p => p.Id).ToList();
 
-    public NodeView? Node(PeerInfo peer) => Db.Nodes().SingleOrDefault(n => n.Peer.Id == peer.Id);
+    public NodeRow? Node(PeerInfo peer) => Db.Nodes().SingleOrDefault(n => n.Peer.Id == peer.Id);
 
     /// <summary>The <c>/nodes</c> tombstone flag that belongs to <paramref name="topic"/> (same index).</summary>
     public bool TombstoneFlag(PeerInfo peer, string topic)

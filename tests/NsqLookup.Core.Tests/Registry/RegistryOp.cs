@@ -24,6 +24,6 @@ internal enum RegistryOpKind
     /// <summary>The connection closes, but only the O(1) detach runs; its entries wait for a <see cref="Release"/>.</summary>
     Detach,
 
-    /// <summary>Releases one detached peer's entries (what the registry's release worker does).</summary>
+    /// <summary>Releases one detached peer's entries (what the daemon's release worker does).</summary>
     Release,
 }

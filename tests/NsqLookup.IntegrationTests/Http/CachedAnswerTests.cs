@@ -45,7 +45,7 @@ public sealed class CachedAnswerTests(ITestOutputHelper output)
         (await PostAsync(daemon, "/topic/delete?topic=t3")).Status.Should().Be(200);
         (await Rows(daemon)).Should().Equal("a:t2=False", "b:t1=False");
 
-        await db.RemovePeerAsync(a.Id);
+        db.ReleasePeer(db.DetachPeer(a.Id)!);
         (await Rows(daemon)).Should().Equal("b:t1=False");
 
         // A new connection that reuses the port gets its own row, not the old one's cached bytes.
