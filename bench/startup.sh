@@ -2,7 +2,7 @@
 # Footprint of the native AOT daemon and of the JIT build, as medians over RUNS runs taken in turns (bench/footprint-probe.c):
 # exec → first GET /ping answered 200, idle RSS 2 s after ready, SIGTERM → exit when idle, and the executable's size.
 #   bench/startup.sh [RUNS]   (default 9)
-# On a shared machine single runs move by ±50 %: compare medians, and note the load average printed at the end.
+# On a shared machine single runs vary widely: compare medians, and note the load average printed at the end.
 # Loopback only; every daemon it starts is stopped by PID (by the probe).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -79,7 +79,8 @@ internal sealed record LoadOptions
 
     public EndPoint HttpEndPoint => ParseEndPoint(Http);
 
-    /// <summary>Registration keys the load creates: the client key, the topics, their channels (spec §3.1).</summary>
+    /// <summary>Registration keys the load creates: the client key, the topics, their channels (docs/protocol.md,
+    /// "Registration model").</summary>
     public long Keys => 1 + Topics + ((long)Topics * Channels);
 
     /// <summary>Producer entries: every producer is in every key.</summary>

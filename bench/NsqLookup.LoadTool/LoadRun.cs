@@ -276,8 +276,8 @@ internal sealed class LoadRun : IAsyncDisposable
         return dropped.Count;
     }
 
-    /// <summary>nsqd's reconnect (spec §6.1 items 2 and 4): IDENTIFY, then per topic one <c>REGISTER t c</c> per
-    /// channel (a bare <c>REGISTER t</c> only for a topic without channels).</summary>
+    /// <summary>nsqd's reconnect (its <c>connectCallback</c> in nsqd/lookup.go): IDENTIFY, then per topic one
+    /// <c>REGISTER t c</c> per channel (a bare <c>REGISTER t</c> only for a topic without channels).</summary>
     private async Task ReconnectAndReplayAsync(int i, CancellationToken ct)
     {
         await _peers[i].DisposeAsync();

@@ -8,10 +8,10 @@ using System.Text.Json;
 namespace NsqLookup.LoadTool;
 
 /// <summary>
-/// One simulated nsqd talking to one lookupd, like nsqd/lookup_peer.go (spec §6.1): a 1 s dial timeout and a 1 s
-/// deadline on every read and write (a miss closes the socket), <c>  V1</c> then IDENTIFY with nsqd's sorted-key
-/// JSON body, one command in flight, responses read as a 4-byte size plus payload, PING on a ticker, and on
-/// shutdown a plain close with no UNREGISTER. Like go-nsq's <c>Command.WriteTo</c> over an unbuffered no-delay
+/// One simulated nsqd talking to one lookupd, like nsqd/lookup_peer.go (and docs/protocol.md, "A real session"): a 1 s
+/// dial timeout and a 1 s deadline on every read and write (a miss closes the socket), <c>  V1</c> then IDENTIFY with
+/// nsqd's sorted-key JSON body, one command in flight, responses read as a 4-byte size plus payload, PING on a ticker,
+/// and on shutdown a plain close with no UNREGISTER. Like go-nsq's <c>Command.WriteTo</c> over an unbuffered no-delay
 /// socket, every piece of a command is its own write (name, each space and parameter, LF, body size, body).
 /// </summary>
 internal sealed class NsqdPeer : IAsyncDisposable

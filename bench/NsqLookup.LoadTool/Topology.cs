@@ -22,7 +22,8 @@ internal sealed class Topology
     public IReadOnlyList<byte[]> Channels { get; }
 
     /// <summary>REGISTERs per producer: what nsqd sends when a topic and then its channels are created at runtime
-    /// (<c>REGISTER t</c>, then <c>REGISTER t c</c> per channel; spec §6.1 item 5).</summary>
+    /// (<c>REGISTER t</c>, then <c>REGISTER t c</c> per channel, as nsqd/lookup.go's <c>lookupLoop</c> sends
+    /// them).</summary>
     public long RegistersPerProducer => Topics.Count * (1L + Channels.Count);
 
     /// <summary>The simulated nsqd's own address as it would broadcast it.</summary>

@@ -27,13 +27,15 @@ public sealed record NsqLookupOptions
     /// <summary><c>--log-format</c> (our addition): <see cref="Logging.LogFormat.Text"/> is the original's format.</summary>
     public Logging.LogFormat LogFormat { get; init; } = Logging.LogFormat.Text;
 
-    /// <summary><c>--quiet-pings</c> (our addition): log each PING at DEBUG instead of INFO (spec §8 item 8).</summary>
+    /// <summary><c>--quiet-pings</c> (our addition): log each PING at DEBUG instead of INFO (docs/protocol.md,
+    /// "Deliberate differences" item 8).</summary>
     public bool QuietPings { get; init; }
 
-    /// <summary>Largest IDENTIFY body accepted (spec §8 item 1, deviation: safer).</summary>
+    /// <summary>Largest IDENTIFY body accepted (docs/protocol.md, "Deliberate differences" item 1).</summary>
     public int MaxIdentifyBodySize { get; init; } = 64 * 1024;
 
-    /// <summary>Longest command line accepted, LF included (spec §8 item 2, deviation: safer).</summary>
+    /// <summary>Longest command line accepted, LF included
+    /// (docs/protocol.md, "Deliberate differences" item 2).</summary>
     public int MaxCommandLineLength { get; init; } = 4096;
 
     /// <summary>Opt-in: delete topic/channel keys left with no producer for this long; zero (default) keeps
@@ -48,7 +50,7 @@ public sealed record NsqLookupOptions
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a new TCP connection may take to send the 4-byte magic; zero disables
-    /// (spec §8 item 3, deviation: safer). Must stay above 5 s (spec T4).</summary>
+    /// (docs/protocol.md, "Deliberate differences" item 3). Must stay above 5 s (statement T4 there).</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Open TCP connections beyond which new ones are closed at once; zero disables.</summary>
@@ -57,13 +59,16 @@ public sealed record NsqLookupOptions
     /// <summary>Open HTTP and HTTPS connections (together) beyond which new ones are reset at once; zero disables.</summary>
     public int HttpMaxConnections { get; init; } = 10_000;
 
-    /// <summary>Kestrel's request-line and header-block limits (Go's <c>DefaultMaxHeaderBytes</c>, spec §4.1).</summary>
+    /// <summary>Kestrel's request-line and header-block limits (Go's <c>DefaultMaxHeaderBytes</c>; docs/protocol.md,
+    /// "HTTP (port 4161)").</summary>
     public int HttpMaxHeaderSize { get; init; } = 1024 * 1024;
 
-    /// <summary>Largest HTTP request body (ignored anyway); larger gets 413 (spec §8 item 2).</summary>
+    /// <summary>Largest HTTP request body (ignored anyway); larger gets 413
+    /// (docs/protocol.md, "Deliberate differences" item 2).</summary>
     public long HttpMaxBodySize { get; init; } = 1024 * 1024;
 
-    /// <summary>Kestrel's <c>RequestHeadersTimeout</c> (slowloris, spec §8 item 3).</summary>
+    /// <summary>Kestrel's <c>RequestHeadersTimeout</c> against slowloris
+    /// (docs/protocol.md, "Deliberate differences" item 3).</summary>
     public TimeSpan HttpHeaderTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary><c>--tcp-allow</c> (our addition): CIDR entries (each value may be comma-separated) a TCP peer must

@@ -41,8 +41,8 @@ internal abstract class PeriodicService(TimeProvider time) : BackgroundService
 
         // The stop disposes the timer, which ends a pending wait with false, instead of cancelling the wait: a cancelled
         // PeriodicTimer wait fails with an exception whose stack trace string it builds at once
-        // (ExceptionDispatchInfo.SetCurrentStackTrace), and in the native binary the first such string costs ~6 ms
-        // of the exit (the method-name map is sorted on first use; bench/FOOTPRINT.md).
+        // (ExceptionDispatchInfo.SetCurrentStackTrace), and in the native binary the first such string slows the
+        // exit noticeably (the method-name map is sorted on first use; bench/FOOTPRINT.md).
         using var stop = stoppingToken.UnsafeRegister(static state => ((PeriodicTimer)state!).Dispose(), timer);
         try
         {

@@ -2,7 +2,8 @@ using System.Buffers;
 
 namespace NsqLookup.Core.Tests;
 
-/// <summary>No-server tests: the writer's bytes equal what Go 1.19's encoding/json produces (spec §4.8).</summary>
+/// <summary>No-server tests: the writer's bytes equal what Go 1.19's encoding/json produces (docs/protocol.md,
+/// "Response shapes").</summary>
 public sealed class GoJsonWriterTests
 {
     [Theory]

@@ -2,7 +2,8 @@ using System.Text;
 
 namespace NsqLookup.Core.Tests;
 
-/// <summary>Spec §2.10: 1–64 bytes matching <c>^[.a-zA-Z0-9_-]+(#ephemeral)?$</c>; checked through every overload.</summary>
+/// <summary>Names (docs/protocol.md, "Commands (client → server)"): 1–64 bytes matching
+/// <c>^[.a-zA-Z0-9_-]+(#ephemeral)?$</c>; checked through every overload.</summary>
 public sealed class NamesTests
 {
     public static TheoryData<string, bool> Cases => new()

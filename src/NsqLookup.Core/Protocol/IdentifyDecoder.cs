@@ -6,10 +6,10 @@ using System.Text.Unicode;
 namespace NsqLookup.Protocol;
 
 /// <summary>
-/// Decodes IDENTIFY's JSON body into <see cref="IdentifyBody"/> with Go <c>encoding/json</c> semantics (spec §2.6
-/// step 5): one value, object or <c>null</c>; unknown keys skipped; keys matched case-insensitively; <c>null</c>
-/// leaves a field empty; strict types with 64-bit integers; invalid UTF-8 becomes U+FFFD per byte; last duplicate
-/// wins. Built on <see cref="Utf8JsonReader"/>, so no reflection.
+/// Decodes IDENTIFY's JSON body into <see cref="IdentifyBody"/> with Go <c>encoding/json</c> semantics
+/// (docs/protocol.md, "Commands (client → server)"): one value, object or <c>null</c>; unknown keys skipped; keys
+/// matched case-insensitively; <c>null</c> leaves a field empty; strict types with 64-bit integers; invalid UTF-8
+/// becomes U+FFFD per byte; last duplicate wins. Built on <see cref="Utf8JsonReader"/>, so no reflection.
 /// </summary>
 internal static class IdentifyDecoder
 {

@@ -3,8 +3,9 @@ using System.Buffers;
 namespace NsqLookup.Protocol;
 
 /// <summary>
-/// IDENTIFY's success payload (spec §2.6 step 7): exactly five keys in Go's sorted-map order, ports as numbers.
-/// nsqd later calls <c>http://&lt;broadcast_address&gt;:&lt;http_port&gt;/channels</c> with these values.
+/// IDENTIFY's success payload (docs/protocol.md, "Commands (client → server)"): exactly five keys in Go's sorted-map
+/// order, ports as numbers. nsqd later calls <c>http://&lt;broadcast_address&gt;:&lt;http_port&gt;/channels</c> with
+/// these values.
 /// </summary>
 internal static class IdentifyResponse
 {

@@ -9,6 +9,6 @@ internal enum LineStatus
     /// <summary>A whole line was read and consumed.</summary>
     Complete,
 
-    /// <summary>The line (LF included) exceeds the limit (deviation: safer, spec §8 item 2).</summary>
+    /// <summary>The line (LF included) exceeds the limit (docs/protocol.md, "Deliberate differences" item 2).</summary>
     TooLong,
 }

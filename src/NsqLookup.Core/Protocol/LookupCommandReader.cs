@@ -86,7 +86,8 @@ internal sealed class LookupCommandReader
             return ReadStatus.Incomplete;
         }
 
-        // deviation: safer (spec §2.6 step 3): validate before allocating or waiting for any body byte.
+        // Unlike the original (docs/protocol.md, "Deliberate differences" item 1): validate before allocating or
+        // waiting for any body byte.
         if (size < 0)
         {
             error = ProtocolError.InvalidBodySize(size);

@@ -1,7 +1,7 @@
 namespace NsqLookup.Protocol;
 
-/// <summary>Input bounds the Go original lacks (spec §8 items 1–2, deviation: safer). The host fills these from
-/// <c>NsqLookupOptions.MaxCommandLineLength</c> / <c>MaxIdentifyBodySize</c>.</summary>
+/// <summary>Input bounds the Go original lacks (docs/protocol.md, "Deliberate differences" items 1–2). The host fills
+/// these from <c>NsqLookupOptions.MaxCommandLineLength</c> / <c>MaxIdentifyBodySize</c>.</summary>
 internal sealed record LookupProtocolLimits
 {
     /// <summary>Longest command line accepted, LF included.</summary>

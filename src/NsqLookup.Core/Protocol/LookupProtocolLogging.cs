@@ -7,7 +7,8 @@ internal sealed record LookupProtocolLogging
 {
     /// <summary>
     /// Level of <c>CLIENT(peer): pinged (last ping …)</c>: INFO like the original, or DEBUG with <c>--quiet-pings</c>
-    /// (spec §8 item 8: every nsqd pings every 15 s, so at INFO this line dominates the log).
+    /// (docs/protocol.md, "Deliberate differences" item 8: every nsqd pings every 15 s, so at INFO this line dominates
+    /// the log).
     /// </summary>
     public LogLevel PingLevel { get; init; } = LogLevel.Information;
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace NsqLookup.Protocol;
 
-/// <summary>The Go original's TCP log lines (spec §5.4), worded identically so operators' greps keep
+/// <summary>The Go original's TCP log lines (docs/protocol.md, "Logs"), worded identically so operators' greps keep
 /// working.</summary>
 internal sealed partial class LookupProtocolV1
 {
@@ -36,7 +36,8 @@ internal sealed partial class LookupProtocolV1
         [LoggerMessage(9, LogLevel.Error, "client({Peer}) - {Error}")]
         public static partial void ClientError(ILogger logger, string peer, string error);
 
-        // The Go original logs a normal close as ERROR "client(..) - EOF"; spec §8 item 8 lets us say it at INFO.
+        // The Go original logs a normal close as ERROR "client(..) - EOF"; we say it at INFO (docs/protocol.md,
+        // "Deliberate differences" item 8).
         [LoggerMessage(10, LogLevel.Information, "client({Peer}) - {Error}")]
         public static partial void ClientClosed(ILogger logger, string peer, string error);
     }

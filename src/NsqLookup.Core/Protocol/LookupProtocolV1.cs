@@ -10,7 +10,7 @@ namespace NsqLookup.Protocol;
 /// <c>"  V1"</c> magic. This file is the Go original's <c>IOLoop</c>: one whole command at a time from the pure
 /// <see cref="LookupCommandReader"/>, executed (<c>LookupProtocolV1.Exec.cs</c>, the original's <c>Exec</c>), one
 /// frame written and flushed, repeat. Every error is fatal: the error frame is sent and the loop ends. Whatever
-/// ends the loop, the connection's registrations are removed (spec §2.9).
+/// ends the loop, the connection's registrations are removed (docs/protocol.md, "Registration model").
 /// </summary>
 internal sealed partial class LookupProtocolV1
 {

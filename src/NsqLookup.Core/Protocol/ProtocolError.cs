@@ -6,7 +6,8 @@ namespace NsqLookup.Protocol;
 /// <summary>
 /// A protocol error as a value (internal/protocol/errors.go <c>FatalClientErr</c>): the exact payload the client
 /// receives, <c>&lt;CODE&gt; &lt;description&gt;</c>. Payloads are bytes because names are echoed raw, invalid UTF-8
-/// included (spec §2.3, T126). In nsqlookupd every error is fatal, so there is no non-fatal flavour.
+/// included (docs/protocol.md, "Commands (client → server)", T126). In nsqlookupd every error is fatal, so there is no
+/// non-fatal flavour.
 /// </summary>
 internal sealed class ProtocolError
 {
@@ -36,7 +37,8 @@ internal sealed class ProtocolError
 
     public static ProtocolError MustIdentify { get; } = new("E_INVALID client must IDENTIFY"u8.ToArray());
 
-    /// <summary>deviation: safer (spec §8 item 2): the Go original reads lines of any length.</summary>
+    /// <summary>Ours (docs/protocol.md, "Deliberate differences" item 2): the Go original reads lines of any
+    /// length.</summary>
     public static ProtocolError CommandLineTooLong { get; } = new("E_INVALID command line too long"u8.ToArray());
 
     public static ProtocolError InvalidCommand(ReadOnlySpan<byte> name) => new(Concat("E_INVALID invalid command "u8, name));
@@ -50,11 +52,12 @@ internal sealed class ProtocolError
     public static ProtocolError FailedToDecodeBody(string? detail = null) =>
         new("E_BAD_BODY IDENTIFY failed to decode JSON body"u8.ToArray(), detail);
 
-    /// <summary>deviation: safer (spec §2.6 step 3): the Go original panics on a negative size.</summary>
+    /// <summary>Ours (docs/protocol.md, "Deliberate differences" item 1): the Go original panics on a negative
+    /// size.</summary>
     public static ProtocolError InvalidBodySize(int size) =>
         new(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"E_BAD_BODY IDENTIFY invalid body size {size}")));
 
-    /// <summary>deviation: safer (spec §2.6 step 3): same wording as nsqd's V2 IDENTIFY.</summary>
+    /// <summary>Ours (docs/protocol.md, "Deliberate differences" item 1): same wording as nsqd's V2 IDENTIFY.</summary>
     public static ProtocolError BodyTooBig(int size, int max) =>
         new(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"E_BAD_BODY IDENTIFY body too big {size} > {max}")));
 

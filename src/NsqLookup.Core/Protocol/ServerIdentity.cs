@@ -12,7 +12,8 @@ internal sealed class ServerIdentity
 
     public required string BroadcastAddress { get; init; }
 
-    /// <summary>The OS hostname, resolved once at startup (spec §8 item 10).</summary>
+    /// <summary>The OS hostname, resolved once at startup
+    /// (docs/protocol.md, "Deliberate differences" item 10).</summary>
     public required string Hostname { get; init; }
 
     public required int TcpPort { get; init; }

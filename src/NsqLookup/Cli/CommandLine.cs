@@ -48,7 +48,7 @@ internal static class CommandLine
                 return null;
             }),
             new("quiet-pings", true, v => Bool(v, b => options = options with { QuietPings = b })),
-            // Additions (spec §8 items 1–3, deviation: safer): input limits the Go original lacks.
+            // Additions: input limits the Go original lacks (docs/configuration.md, "Limits").
             new("max-command-size", false, v => Int(v, 1, int.MaxValue, n => options = options with { MaxCommandLineLength = (int)n })),
             new("max-identify-body-size", false, v => Int(v, 0, int.MaxValue, n => options = options with { MaxIdentifyBodySize = (int)n })),
             new("handshake-timeout", false, v => Duration(v, d => options = options with { HandshakeTimeout = d })),

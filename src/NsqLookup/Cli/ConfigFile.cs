@@ -10,7 +10,8 @@ namespace NsqLookup.Cli;
 /// <summary>
 /// <c>--config=&lt;path&gt;</c> (apps/nsqlookupd/main.go, options.go and go-options' <c>Resolve</c>): a TOML file whose
 /// keys are the flag names with <c>-</c> → <c>_</c>. A flag given on the command line beats the file, the file beats
-/// the default (spec §5.2). Unknown keys (and <c>config</c>, <c>version</c>, <c>verbose</c>) are ignored.
+/// the default (docs/protocol.md, "Command line and config file"). Unknown keys (and <c>config</c>, <c>version</c>,
+/// <c>verbose</c>) are ignored.
 /// </summary>
 internal static partial class ConfigFile
 {
@@ -80,7 +81,8 @@ internal static partial class ConfigFile
             switch (Apply(flag, value, ref options))
             {
                 case { IsTypeError: true } typeError:
-                    // Deviation (spec §8 item 20): the original turns e.g. 4160 into "%!s(int64=4160)" and carries on.
+                    // Unlike the original, which turns e.g. 4160 into "%!s(int64=4160)" and carries on
+                    // (docs/protocol.md, "Deliberate differences" item 7).
                     GoLog.Fatal(stderr, $"failed parsing {key} {GoValue.Format(value)} - {typeError.Message}", time);
                     return 1;
                 case { } coerceError:

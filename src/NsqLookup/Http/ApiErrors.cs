@@ -1,6 +1,6 @@
 namespace NsqLookup.Http;
 
-/// <summary>The error texts of the Go original's HTTP API (spec §4.2).</summary>
+/// <summary>The error texts of the Go original's HTTP API (docs/protocol.md, "Response shapes").</summary>
 internal static class ApiErrors
 {
     public const string InvalidRequest = "INVALID_REQUEST";

@@ -7,11 +7,11 @@ namespace NsqLookup.Http;
 /// <summary>
 /// The memory Kestrel's connections buffer their bytes in (the socket transport and TLS take their pools from this
 /// factory). Kestrel's own pool keeps every 4 KiB block it ever handed out and lets go of 5 % of its idle blocks every
-/// 10 s: after 300 clients each sent a 1 MiB header and withheld its end, the 300 MiB they cost stayed for minutes
-/// (docs/protocol.md, "Deliberate differences"). These pools hand out the same pinned 4 KiB blocks, keep at most
-/// <see cref="MaxRetainedBlocks"/> of them each for reuse, and drop the rest when they come back, so what a crowd of
-/// connections made the daemon buffer is garbage once they close. The counts tell the quiet-time trimmer
-/// (Memory/QuietTrimmer.cs) how much of it there is to give back.
+/// 10 s: after a crowd of clients each sent a large header and withheld its end, the memory they cost stayed for
+/// minutes (docs/protocol.md, "Deliberate differences" item 17; bench/header-memory.sh measures it). These pools hand
+/// out the same pinned 4 KiB blocks, keep at most <see cref="MaxRetainedBlocks"/> of them each for reuse, and drop the
+/// rest when they come back, so what a crowd of connections made the daemon buffer is garbage once they close. The
+/// counts tell the quiet-time trimmer (Memory/QuietTrimmer.cs) how much of it there is to give back.
 /// </summary>
 internal sealed class ConnectionBufferPools : IMemoryPoolFactory<byte>
 {

@@ -1,6 +1,6 @@
 namespace NsqLookup.Http;
 
-/// <summary>The HTTP API's log lines, worded as the Go original's (spec §5.4).</summary>
+/// <summary>The HTTP API's log lines, worded as the Go original's (docs/protocol.md, "Logs").</summary>
 internal sealed partial class HttpApi
 {
     /// <summary>The access-log line of an answered request (internal/http_api's <c>Log</c> decorator).</summary>

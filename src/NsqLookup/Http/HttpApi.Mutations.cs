@@ -5,7 +5,7 @@ namespace NsqLookup.Http;
 
 /// <summary>The POST handlers (nsqlookupd/http.go <c>doCreateTopic</c>, <c>doDeleteTopic</c>,
 /// <c>doTombstoneTopicProducer</c>, <c>doCreateChannel</c>, <c>doDeleteChannel</c>). Names are literal:
-/// <c>*</c> is never a wildcard (spec §8 item 5, deviation: safer).</summary>
+/// <c>*</c> is never a wildcard (docs/protocol.md, "Deliberate differences" item 5).</summary>
 internal sealed partial class HttpApi
 {
     // Journal first (docs/persistence.md): each handler names the records its action needs (reading the registry,

@@ -39,7 +39,7 @@ internal sealed partial class HttpApi
             return error;
         }
 
-        // One snapshot for existence, channels and producers (spec §8 item 11).
+        // One snapshot for existence, channels and producers (docs/protocol.md, "Deliberate differences" item 11).
         return _answers.Lookup(topic) is { } body ? ApiResult.Ok(body) : ApiResult.Fail(404, ApiErrors.TopicNotFound);
     }
 

@@ -107,9 +107,9 @@ internal sealed partial class HttpApi
     }
 
     /// <summary>
-    /// Bodies carry nothing (spec §4.1) but are read and discarded before answering, so that one over
-    /// <c>--http-max-body-size</c> is answered 413 (deviation: safer, spec §8 item 2) instead of being cut off after
-    /// the answer, and a malformed chunked body 400.
+    /// Bodies carry nothing (docs/protocol.md, "HTTP (port 4161)") but are read and discarded before answering, so
+    /// that one over <c>--http-max-body-size</c> is answered 413 ("Deliberate differences" item 2) instead of being cut
+    /// off after the answer, and a malformed chunked body 400.
     /// </summary>
     private static async Task<BodyOutcome> DiscardBodyAsync(HttpContext context)
     {

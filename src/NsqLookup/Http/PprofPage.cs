@@ -1,9 +1,9 @@
 namespace NsqLookup.Http;
 
 /// <summary>
-/// <c>GET /debug/pprof</c> (spec §4.6): Go's profiler cannot exist in .NET, so instead of the pprof index this
-/// static page tells operators which .NET tools give the same insight. The profile paths stay routed (so 405,
-/// Allow, OPTIONS and redirects match the Go original) but answer 404.
+/// <c>GET /debug/pprof</c> (docs/protocol.md, "Routing"): Go's profiler cannot exist in .NET, so instead of the pprof
+/// index this static page tells operators which .NET tools give the same insight. The profile paths stay routed (so
+/// 405, Allow, OPTIONS and redirects match the Go original) but answer 404.
 /// </summary>
 internal static class PprofPage
 {

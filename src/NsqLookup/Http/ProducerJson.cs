@@ -6,9 +6,10 @@ namespace NsqLookup.Http;
 
 /// <summary>
 /// The producer object of <c>/lookup</c> and <c>/nodes</c> (the Go original's <c>PeerInfo</c> struct fields, in struct
-/// order, spec §4.5), encoded once per peer record: a record never changes after IDENTIFY, and one is shared by
-/// every entry of its connection, so its bytes are copied into every answer instead of re-encoded. Kept beside the
-/// record (dies with it, so with its connection): a few hundred bytes per connection, outside the answer budgets.
+/// order; docs/protocol.md, "Producer, node and debug objects"), encoded once per peer record: a record never changes
+/// after IDENTIFY, and one is shared by every entry of its connection, so its bytes are copied into every answer
+/// instead of re-encoded. Kept beside the record (dies with it, so with its connection): a few hundred bytes per
+/// connection, outside the answer budgets.
 /// </summary>
 internal sealed class ProducerJson
 {

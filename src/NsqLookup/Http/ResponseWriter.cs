@@ -9,7 +9,7 @@ namespace NsqLookup.Http;
 /// </summary>
 internal static class ResponseWriter
 {
-    // Go canonicalises X-NSQ-Content-Type to this spelling on the wire (spec §4.2).
+    // Go canonicalises X-NSQ-Content-Type to this spelling on the wire (docs/protocol.md, "Response shapes").
     public const string NsqContentTypeHeader = "X-Nsq-Content-Type";
     public const string NsqContentTypeValue = "nsq; version=1.0";
     public const string JsonContentType = "application/json; charset=utf-8";

@@ -31,7 +31,8 @@ internal sealed class QuietTrimPolicy
 
     /// <summary>Trim once at the first sample too: the startup allocates a few MiB (host and DI builders, Kestrel's
     /// setup) that are garbage once the listeners are up, and that memory stays resident until a collection gives
-    /// it back (idle RSS 16.3 → 14.6 MiB; bench/FOOTPRINT.md). Off by default: in-process hosts share one heap.</summary>
+    /// it back (bench/FOOTPRINT.md measures the idle RSS it saves). Off by default: in-process hosts share one
+    /// heap.</summary>
     public bool TrimAfterStart { get; init; }
 
     /// <summary>Takes a sample; true when a trim should run now (the caller runs it: the policy counts it done).</summary>

@@ -3,8 +3,8 @@ namespace NsqLookup.Memory;
 /// <summary>
 /// Gives memory back once the daemon goes quiet after heavy allocation (<see cref="QuietTrimPolicy"/>): one blocking,
 /// compacting, aggressive gen-2 collection, which also returns the GC's free regions to the OS. Without it the heap
-/// a connection flood left behind stays committed (147 MB RSS after a 40 s hostile run, against 63 MB at its start)
-/// until the next allocation burst happens to need a full collection. Samples once a second (a counter read). The
+/// a connection flood left behind stays committed, far above the RSS at its start (bench/memory-after-flood.sh shows
+/// it), until the next allocation burst happens to need a full collection. Samples once a second (a counter read). The
 /// daemon's own process also trims once at the first sample, a second after the start (<see cref="QuietTrimPolicy.TrimAfterStart"/>).
 /// </summary>
 internal sealed partial class QuietTrimmer : PeriodicService

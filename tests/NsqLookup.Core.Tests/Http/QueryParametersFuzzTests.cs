@@ -6,9 +6,9 @@ using NsqLookup.Http;
 namespace NsqLookup.Core.Tests.Http;
 
 /// <summary>
-/// Property-based tests of Go's <c>url.ParseQuery</c> semantics (spec §4.3): any query string parses without an
-/// exception and fails exactly when it holds a <c>;</c> or a malformed escape; encoded pairs round-trip, first
-/// value wins.
+/// Property-based tests of Go's <c>url.ParseQuery</c> semantics (docs/protocol.md, "Query strings"): any query string
+/// parses without an exception and fails exactly when it holds a <c>;</c> or a malformed escape; encoded pairs
+/// round-trip, first value wins.
 /// </summary>
 public sealed partial class QueryParametersFuzzTests
 {

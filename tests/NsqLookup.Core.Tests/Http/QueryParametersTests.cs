@@ -2,7 +2,7 @@ using NsqLookup.Http;
 
 namespace NsqLookup.Core.Tests.Http;
 
-/// <summary>No-server tests of Go's <c>url.ParseQuery</c> semantics (spec §4.3).</summary>
+/// <summary>No-server tests of Go's <c>url.ParseQuery</c> semantics (docs/protocol.md, "Query strings").</summary>
 public sealed class QueryParametersTests
 {
     [Theory]

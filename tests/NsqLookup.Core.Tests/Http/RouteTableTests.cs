@@ -3,9 +3,9 @@ using NsqLookup.Http;
 namespace NsqLookup.Core.Tests.Http;
 
 /// <summary>
-/// The route table (<see cref="HttpApi.Routes"/>) against nsqlookupd/http.go <c>newHTTPServer</c> (spec §4): every
-/// route, its method, access class, response kind and access logging; and the router's rules computed from any
-/// table, so that a new route is one row.
+/// The route table (<see cref="HttpApi.Routes"/>) against nsqlookupd/http.go <c>newHTTPServer</c> (docs/protocol.md,
+/// "Routing"): every route, its method, access class, response kind and access logging; and the router's rules computed
+/// from any table, so that a new route is one row.
 /// </summary>
 public sealed class RouteTableTests
 {

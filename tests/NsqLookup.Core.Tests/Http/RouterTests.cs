@@ -2,7 +2,7 @@ using NsqLookup.Http;
 
 namespace NsqLookup.Core.Tests.Http;
 
-/// <summary>No-server tests of the httprouter v1.3.0 rules (spec §4.4).</summary>
+/// <summary>No-server tests of the httprouter v1.3.0 rules (docs/protocol.md, "Routing").</summary>
 public sealed class RouterTests
 {
     [Theory]

@@ -2,7 +2,8 @@ using static NsqLookup.Core.Tests.Protocol.ProtocolHarness;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
-/// <summary>Spec §7 T1, T5–T14: framing and line parsing through the protocol loop.</summary>
+/// <summary>T1, T5–T14 (docs/protocol.md, "Commands (client → server)"): framing and line parsing through the protocol
+/// loop.</summary>
 public sealed class CommandLineTests
 {
     private static readonly byte[] OkFrame = [0x00, 0x00, 0x00, 0x02, 0x4F, 0x4B];

@@ -6,9 +6,10 @@ using NsqLookup.Protocol;
 namespace NsqLookup.Core.Tests.Protocol;
 
 /// <summary>
-/// Property-based tests of the pure reader (spec §2.3, §2.6): any bytes, split into any segments, give the lines a
-/// flat reference split gives; whole command streams (IDENTIFY's size and body included) give the commands and the
-/// error a flat reference parser gives; tokens match <c>strings.Split(strings.TrimSpace(line), " ")</c> on valid UTF-8.
+/// Property-based tests of the pure reader (docs/protocol.md, "Commands (client → server)"): any bytes, split into any
+/// segments, give the lines a flat reference split gives; whole command streams (IDENTIFY's size and body included)
+/// give the commands and the error a flat reference parser gives; tokens match
+/// <c>strings.Split(strings.TrimSpace(line), " ")</c> on valid UTF-8.
 /// </summary>
 public sealed class CommandReaderFuzzTests
 {

@@ -2,7 +2,8 @@ using static NsqLookup.Core.Tests.Protocol.ProtocolHarness;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
-/// <summary>Spec §2.9, §7 T60–T63: whatever ends the connection, its entries go and its keys stay.</summary>
+/// <summary>T60–T63 (docs/protocol.md, "Registration model"): whatever ends the connection, its entries go and its keys
+/// stay.</summary>
 public sealed class DisconnectTests
 {
     private static readonly byte[] OkFrame = Frame("OK");

@@ -4,7 +4,8 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
-/// <summary>Spec §2.6 step 5: Go encoding/json semantics (T22–T29, T131).</summary>
+/// <summary>Go encoding/json semantics of IDENTIFY's body (docs/protocol.md, "Commands (client → server)"; T22–T29,
+/// T131).</summary>
 public sealed class IdentifyDecoderTests
 {
     private static IdentifyBody? Decode(string json) => IdentifyDecoder.Decode(Encoding.UTF8.GetBytes(json), out _);

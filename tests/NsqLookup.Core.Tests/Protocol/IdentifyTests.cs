@@ -6,7 +6,7 @@ using static NsqLookup.Core.Tests.Protocol.ProtocolHarness;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
-/// <summary>Spec §7 T15–T37: IDENTIFY through the protocol loop.</summary>
+/// <summary>T15–T37: IDENTIFY through the protocol loop.</summary>
 public sealed class IdentifyTests
 {
     private const string DecodeError = "E_BAD_BODY IDENTIFY failed to decode JSON body";

@@ -9,10 +9,11 @@ using NsqLookup.Registry;
 namespace NsqLookup.Core.Tests.Protocol;
 
 /// <summary>
-/// Property-based fuzzing of the V1 protocol (spec §2, §8 items 1–2) over a real <see cref="RegistrationDB"/>:
-/// arbitrary command streams, cut at arbitrary points, never make <see cref="LookupProtocolV1.RunAsync"/> throw;
-/// the answer bytes, the log and the registry keys are the same whatever the segmentation; the bytes a connection
-/// holds never exceed the larger of the two input caps plus one delivered segment; a disconnect leaves no producer.
+/// Property-based fuzzing of the V1 protocol (docs/protocol.md, "TCP (port 4160)", and "Deliberate differences"
+/// items 1–2) over a real <see cref="RegistrationDB"/>: arbitrary command streams, cut at arbitrary points, never
+/// make <see cref="LookupProtocolV1.RunAsync"/> throw; the answer bytes, the log and the registry keys are the same
+/// whatever the segmentation; the bytes a connection holds never exceed the larger of the two input caps plus one
+/// delivered segment; a disconnect leaves no producer.
 /// </summary>
 public sealed class ProtocolFuzzTests
 {

@@ -3,7 +3,7 @@ using static NsqLookup.Core.Tests.Protocol.ProtocolHarness;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
-/// <summary>Spec §7 T38–T52 and T126: REGISTER (and the shared UNREGISTER checks).</summary>
+/// <summary>T38–T52 and T126: REGISTER (and the shared UNREGISTER checks).</summary>
 public sealed class RegisterTests
 {
     private static readonly byte[] OkFrame = Frame("OK");

@@ -2,7 +2,7 @@ using static NsqLookup.Core.Tests.Protocol.ProtocolHarness;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
-/// <summary>Spec §7 T53–T59: UNREGISTER effects.</summary>
+/// <summary>T53–T59: UNREGISTER effects (docs/protocol.md, "Registration model").</summary>
 public sealed class UnregisterTests
 {
     private static readonly byte[] OkFrame = Frame("OK");

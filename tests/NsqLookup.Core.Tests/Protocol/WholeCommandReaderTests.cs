@@ -6,7 +6,8 @@ namespace NsqLookup.Core.Tests.Protocol;
 
 /// <summary>
 /// <see cref="LookupCommandReader.TryRead"/>: whole commands, IDENTIFY's size and body included, parsed the same at
-/// every split, with the Go original's error texts and the safer size bounds (spec §2.3, §2.6, §8 items 1–2).
+/// every split, with the Go original's error texts and the safer size bounds (docs/protocol.md,
+/// "Commands (client → server)", "Errors" and "Deliberate differences" items 1–2).
 /// </summary>
 public sealed class WholeCommandReaderTests
 {

@@ -6,7 +6,8 @@ using NsqLookup.IntegrationTests.Infrastructure;
 
 namespace NsqLookup.IntegrationTests.Binary;
 
-/// <summary>The built binary with --config (spec §5.2, T115–T117) and our logging flags (--log-format, --quiet-pings).</summary>
+/// <summary>The built binary with --config (docs/protocol.md, "Command line and config file"; T115–T117) and our
+/// logging flags (--log-format, --quiet-pings).</summary>
 public sealed class ConfigAndLoggingProcessTests
 {
     private const string LoopbackConfig = "tcp_address = \"127.0.0.1:0\"\nhttp_address = \"127.0.0.1:0\"\n";
@@ -170,8 +171,8 @@ public sealed class ConfigAndLoggingProcessTests
     [Fact]
     public async Task Aspnetcore_environment_variables_configure_nothing()
     {
-        // Spec §5.6: flags and the config file are the only configuration. A host that read ASPNETCORE_URLS would
-        // log Kestrel's "Overriding address(es)" warning for it (or bind it).
+        // Flags and the config file are the only configuration (docs/design.md, "Hosting"). A host that read
+        // ASPNETCORE_URLS would log Kestrel's "Overriding address(es)" warning for it (or bind it).
         int unusedPort;
         using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
         {

@@ -5,7 +5,8 @@ using NsqLookup.IntegrationTests.Infrastructure;
 
 namespace NsqLookup.IntegrationTests.Binary;
 
-/// <summary>The built binary as an operator runs it: flags, usage, exit codes, log lines, signals (spec §5).</summary>
+/// <summary>The built binary as an operator runs it: flags, usage, exit codes, log lines, signals (docs/protocol.md,
+/// "Command line and config file" and "Logs").</summary>
 public sealed partial class DaemonProcessTests
 {
     private const string Loopback = "127.0.0.1:0";

@@ -5,7 +5,8 @@ using NsqLookup.Logging;
 
 namespace NsqLookup.IntegrationTests.Cli;
 
-/// <summary>--config (spec §5.2): keys, typing, precedence, and the original's exact error lines.</summary>
+/// <summary>--config (docs/protocol.md, "Command line and config file"): keys, typing, precedence, and the original's
+/// exact error lines.</summary>
 public sealed class ConfigFileTests
 {
     private static readonly FakeTimeProvider Clock = CreateClock();
@@ -241,7 +242,7 @@ public sealed class ConfigFileTests
         o.Stderr.Should().Contain("for field InactiveProducerTimeout");
     }
 
-    [Theory] // spec §8 item 20: rejected instead of Go's "%!s(int64=4160)"
+    [Theory] // docs/protocol.md, "Deliberate differences" item 7: rejected instead of Go's "%!s(int64=4160)"
     [InlineData("tcp_address = 4160", "tcp_address 4160")]
     [InlineData("http_address = [\"a\"]", "http_address [a]")]
     [InlineData("broadcast_address = false", "broadcast_address false")]

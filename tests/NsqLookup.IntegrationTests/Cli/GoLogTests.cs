@@ -118,7 +118,7 @@ public sealed partial class GoLogTests
         output.ToString().Should().BeEmpty();
     }
 
-    [Fact] // spec §8 item 9: one message is one line
+    [Fact] // docs/protocol.md, "Deliberate differences" item 9: one message is one line
     public void Control_characters_are_escaped()
     {
         var (factory, output) = Build(new NsqLookupOptions());

@@ -48,7 +48,9 @@ public sealed class JsonLogTests
         lines.Select(l => l.GetProperty("message").GetString()).Should().Equal("d", "i", "w", "client(1.2.3.4:5) - broken pipe", "c");
     }
 
-    [Fact] // spec §8 item 9: JSON escaping keeps a hostile string on one line; the decoded message is the raw text
+    // docs/protocol.md, "Deliberate differences" item 9: JSON escaping keeps a hostile string on one line; the decoded
+    // message is the raw text.
+    [Fact]
     public void Control_characters_cannot_split_a_line()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogFormat = LogFormat.Json });

@@ -2,7 +2,8 @@ using NsqLookup.Cli;
 
 namespace NsqLookup.IntegrationTests.Cli;
 
-/// <summary>The hardening flags (additions, spec §8 items 1–3): defaults, Go int/duration syntax, range errors.</summary>
+/// <summary>The hardening flags (additions; docs/configuration.md, "Limits"): defaults, Go int/duration syntax, range
+/// errors.</summary>
 public sealed class LimitFlagTests
 {
     [Fact]

@@ -4,7 +4,7 @@ using static NsqLookup.IntegrationTests.Http.HttpKit;
 
 namespace NsqLookup.IntegrationTests.Http;
 
-/// <summary>Spec §7 T127–T131 (HTTP parts) and the pprof/redirect corners of §4.4 and §4.6.</summary>
+/// <summary>T127–T131 (HTTP parts) and the pprof/redirect corners of docs/protocol.md, "Routing".</summary>
 public sealed class FurtherSurfaceTests(ITestOutputHelper output)
 {
     [Fact]

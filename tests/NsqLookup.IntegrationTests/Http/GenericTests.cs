@@ -5,7 +5,7 @@ using static NsqLookup.IntegrationTests.Http.HttpKit;
 
 namespace NsqLookup.IntegrationTests.Http;
 
-/// <summary>Spec §7 T77–T90: response rules, routing, query parsing.</summary>
+/// <summary>T77–T90: response rules, routing, query parsing.</summary>
 public sealed class GenericTests(ITestOutputHelper output)
 {
     [Fact]

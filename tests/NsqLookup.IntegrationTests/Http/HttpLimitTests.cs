@@ -6,7 +6,8 @@ using Xunit.Abstractions;
 
 namespace NsqLookup.IntegrationTests.Http;
 
-/// <summary>Kestrel's limits on the HTTP port (spec §4.1, §8 items 2–3): header size, body size, header timeout.</summary>
+/// <summary>Kestrel's limits on the HTTP port (docs/configuration.md, "Limits"): header size, body size, header
+/// timeout.</summary>
 public sealed class HttpLimitTests(ITestOutputHelper output)
 {
     [Fact]

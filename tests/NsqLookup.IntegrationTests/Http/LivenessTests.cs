@@ -6,7 +6,7 @@ using static NsqLookup.IntegrationTests.Http.HttpKit;
 
 namespace NsqLookup.IntegrationTests.Http;
 
-/// <summary>Spec §7 T64–T67, HTTP side: producers are seeded through the registry and the clock is fake.</summary>
+/// <summary>T64–T67, HTTP side: producers are seeded through the registry and the clock is fake.</summary>
 public sealed class LivenessTests(ITestOutputHelper output)
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));

@@ -6,7 +6,8 @@ using static NsqLookup.IntegrationTests.Http.HttpKit;
 
 namespace NsqLookup.IntegrationTests.Http;
 
-/// <summary>Spec §5.4: the access-log line, the <c>DB:</c> lines of HTTP mutations, and the panic handler.</summary>
+/// <summary>docs/protocol.md, "Logs": the access-log line, the <c>DB:</c> lines of HTTP mutations, and the panic
+/// handler.</summary>
 public sealed class LogAndFaultTests(ITestOutputHelper output)
 {
     [Fact]

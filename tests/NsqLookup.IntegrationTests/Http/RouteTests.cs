@@ -5,7 +5,7 @@ using static NsqLookup.IntegrationTests.Http.HttpKit;
 
 namespace NsqLookup.IntegrationTests.Http;
 
-/// <summary>Spec §7 T91–T109: each route's validation, shape and effect.</summary>
+/// <summary>T91–T109: each route's validation, shape and effect.</summary>
 public sealed class RouteTests(ITestOutputHelper output)
 {
     private static readonly string[] ProducerKeys =

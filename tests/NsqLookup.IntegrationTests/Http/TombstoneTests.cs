@@ -7,7 +7,7 @@ using static NsqLookup.IntegrationTests.Http.HttpKit;
 
 namespace NsqLookup.IntegrationTests.Http;
 
-/// <summary>Spec §7 T68–T76, HTTP side.</summary>
+/// <summary>T68–T76, HTTP side.</summary>
 public sealed class TombstoneTests(ITestOutputHelper output)
 {
     private const string Tombstone = "/topic/tombstone?topic=t&node=nsqd1.example:4151";

@@ -50,7 +50,8 @@ public sealed class TestDaemon : IAsyncDisposable
     /// <summary>A raw TCP connection to the daemon's TCP port.</summary>
     public Task<TestClient> ConnectAsync() => TestClient.ConnectAsync(TcpEndPoint);
 
-    /// <summary>Connects, sends the magic and a valid IDENTIFY (spec §7's "identified connection").</summary>
+    /// <summary>Connects, sends the magic and a valid IDENTIFY (the "identified connection" of docs/protocol.md,
+    /// "Statement numbers in test names").</summary>
     public async Task<TestClient> ConnectIdentifiedAsync(string? body = null)
     {
         var client = await ConnectAsync();

@@ -6,9 +6,10 @@ using Xunit.Abstractions;
 namespace NsqLookup.IntegrationTests.Interop;
 
 /// <summary>
-/// What a real nsqd does with our answers (spec §6.1), without the Go binary: it decodes the IDENTIFY response
-/// into typed fields, then calls <c>GET http://&lt;broadcast_address&gt;:&lt;http_port&gt;/channels?topic=</c>
-/// with the v1 Accept header to pre-create channels (the T122 flow).
+/// What a real nsqd does with our answers (docs/protocol.md, "Commands (client → server)"), without the Go binary:
+/// it decodes the IDENTIFY response into typed fields, then calls
+/// <c>GET http://&lt;broadcast_address&gt;:&lt;http_port&gt;/channels?topic=</c> with the v1 Accept header to
+/// pre-create channels (the T122 flow).
 /// </summary>
 public sealed class NsqdEmulationTests(ITestOutputHelper output)
 {

@@ -39,7 +39,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
         m.Value("nsqlookupd_commands_total", ("command", "UNREGISTER")).Should().Be(0); // known label sets start at 0
         m.Value("nsqlookupd_protocol_errors_total", ("code", "E_INVALID")).Should().Be(0);
 
-        // A disconnect takes its entries with it; the keys stay (spec §2.9).
+        // A disconnect takes its entries with it; the keys stay (docs/protocol.md, "Registration model").
         await a.DisposeAsync();
         await Eventually.TrueAsync(async () => (await ScrapeAsync(daemon)).Value("nsqlookupd_tcp_connections_open") == 2);
         m = await ScrapeAsync(daemon);

@@ -13,14 +13,14 @@ namespace NsqLookup.IntegrationTests.Tcp;
 public sealed class FloodCollection;
 
 /// <summary>
-/// Hostile networks (spec §8 items 1–3), against the real daemon on 127.0.0.1: floods of idle, oversized, endless
-/// and slow connections, each bounded in count and time, while a real producer registers and <c>/lookup</c>
-/// keeps answering. Run alone (no parallel tests) so that the timings mean something.
+/// Hostile networks (docs/protocol.md, "Deliberate differences" items 1–3), against the real daemon on 127.0.0.1:
+/// floods of idle, oversized, endless and slow connections, each bounded in count and time, while a real producer
+/// registers and <c>/lookup</c> keeps answering. Run alone (no parallel tests) so that the timings mean something.
 /// </summary>
 [Collection(nameof(FloodTests))]
 public sealed class FloodTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Responsive = TimeSpan.FromSeconds(1); // nsqd's own read deadline (spec §2.11)
+    private static readonly TimeSpan Responsive = TimeSpan.FromSeconds(1); // nsqd's read deadline (nsqd/lookup_peer.go)
 
     [Fact]
     public async Task Thousands_of_idle_connections_without_magic_do_not_block_producers_or_http()

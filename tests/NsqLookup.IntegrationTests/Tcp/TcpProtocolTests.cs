@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 
 namespace NsqLookup.IntegrationTests.Tcp;
 
-/// <summary>Spec §7 statements about the TCP listener, over real sockets against the real daemon.</summary>
+/// <summary>The statements of docs/protocol.md about the TCP listener, over real sockets against the real
+/// daemon.</summary>
 public sealed class TcpProtocolTests(ITestOutputHelper output)
 {
     private static readonly byte[] OkFrame = [0, 0, 0, 2, (byte)'O', (byte)'K'];
