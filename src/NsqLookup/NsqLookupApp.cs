@@ -107,8 +107,8 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         web.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // Go allows ~1 MiB of request line plus headers (spec §4.1); bodies are ignored, so capped (§8 item 2);
-            // a header timeout against slowloris (§8 item 3). The buffer must hold a whole line or header block.
+            // Go allows about a MiB of request line plus headers (docs/protocol.md, "HTTP"); bodies are ignored, so capped,
+            // and a header timeout stops slowloris clients ("Deliberate differences" items 2 and 3). The buffer must hold a whole line or header block.
             var header = options.HttpMaxHeaderSize;
             kestrel.Limits.MaxRequestLineSize = header;
             kestrel.Limits.MaxRequestHeadersTotalSize = header + (64 * 1024);
@@ -145,7 +145,7 @@ public sealed partial class NsqLookupApp : IAsyncDisposable
         {
             host.ShutdownTimeout = options.ShutdownTimeout;
 
-            // TCP clients are closed at once while Kestrel drains in-flight requests, not after it (spec §5.5).
+            // TCP clients are closed at once while Kestrel drains in-flight requests, not after it (docs/operations.md, "Shutdown").
             host.ServicesStopConcurrently = true;
         });
 

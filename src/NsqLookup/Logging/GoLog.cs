@@ -69,7 +69,7 @@ internal static class GoLog
     }
 
     /// <summary>
-    /// Deviation, safer (spec §8 item 9): control characters are written as Go-style escapes (<c>\n</c>,
+    /// Deviation, safer (docs/protocol.md, "Deliberate differences" item 9): control characters are written as Go-style escapes (<c>\n</c>,
     /// <c>\x1b</c>, <c>\u0085</c>) so a peer-supplied string cannot forge or split log lines. Backslashes are
     /// left alone so ordinary messages stay byte-identical to the original's.
     /// </summary>

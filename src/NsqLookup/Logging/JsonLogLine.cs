@@ -27,7 +27,7 @@ internal static class JsonLogLine
             if (category is not null)
                 json.WriteString("category", category);
 
-            // Raw text: JSON escaping already keeps control characters from splitting the line (spec §8 item 9).
+            // Raw text: JSON escaping already keeps control characters from splitting the line (docs/protocol.md, "Deliberate differences" item 9).
             json.WriteString("message", message);
             json.WriteEndObject();
         }

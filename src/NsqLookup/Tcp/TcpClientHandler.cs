@@ -10,7 +10,7 @@ namespace NsqLookup.Tcp;
 /// One accepted connection (internal/protocol/tcp_server.go + nsqlookupd/tcp.go): reads the 4-byte magic,
 /// answers a wrong one with <c>E_BAD_PROTOCOL</c>, and hands the rest of the stream to
 /// <see cref="LookupProtocolV1"/>. Bytes after the magic may already be buffered; they belong to the protocol.
-/// The magic must arrive within <see cref="NsqLookupOptions.HandshakeTimeout"/> (deviation: safer, spec §8 item 3);
+/// The magic must arrive within <see cref="NsqLookupOptions.HandshakeTimeout"/> (docs/protocol.md, "Deliberate differences" item 3);
 /// after it there is no read timeout, so an identified nsqd may stay silent as long as it likes.
 /// </summary>
 internal sealed partial class TcpClientHandler(

@@ -12,7 +12,7 @@ namespace NsqLookup.Tcp;
 /// <see cref="StartAsync"/> so a busy port fails startup; accepts in <see cref="ExecuteAsync"/>; on stop
 /// closes the listener, then every client (their registrations go with them), then waits for the handlers.
 /// Beyond <see cref="NsqLookupOptions.MaxTcpConnections"/> a new connection is reset at once and counted
-/// (deviation: safer, spec §8 item 2), with at most one WARNING per <see cref="LimitWarningInterval"/>.
+/// (docs/protocol.md, "Deliberate differences" item 2), with at most one WARNING per <see cref="LimitWarningInterval"/>.
 /// </summary>
 internal sealed partial class TcpServer(
     ListenAddress address,
@@ -153,7 +153,7 @@ internal sealed partial class TcpServer(
 
         // Shut every client down rather than dispose it under its pending read: the read then ends as an EOF, and
         // each handler closes its own socket. Disposing aborted the reads instead, and the exception each abort
-        // threw through the pipe and the protocol (three throws a connection) was ~15 % of the exit with 300 nsqd.
+        // threw through the pipe and the protocol (three throws a connection) made up a large part of the exit with hundreds of nsqd connected.
         _stopping = true;
         foreach (var socket in _clients.Keys)
         {
@@ -227,7 +227,7 @@ internal sealed partial class TcpServer(
 
     private static void Configure(Socket socket)
     {
-        // As Go's net package does for accepted sockets (spec §2.11): keep-alive is what eventually
+        // As Go's net package does for accepted sockets: keep-alive is what eventually
         // removes a producer whose host vanished without FIN/RST.
         socket.NoDelay = true;
         socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);

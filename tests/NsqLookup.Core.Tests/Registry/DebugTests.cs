@@ -2,7 +2,7 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
 
-/// <summary><c>/debug</c> (spec §4.5, T36, T94, T98): keys with ≥1 entry, sorted, unfiltered.</summary>
+/// <summary><c>/debug</c> (docs/protocol.md, "Producer, node and debug objects"; T36, T94, T98): keys with ≥1 entry, sorted, unfiltered.</summary>
 public sealed class DebugTests
 {
     private readonly RegistryHarness _h = new();

@@ -2,7 +2,7 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
 
-/// <summary>Spec §2.9: a disconnect removes the peer from every key and never deletes a key; T60–T62.</summary>
+/// <summary>docs/protocol.md, "Registration model": a disconnect removes the peer from every key and never deletes a key; T60–T62.</summary>
 public sealed class DisconnectTests
 {
     private readonly RegistryHarness _h = new();

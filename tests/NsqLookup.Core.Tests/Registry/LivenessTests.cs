@@ -3,7 +3,7 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
 
-/// <summary>Spec §3.5: active iff now − last_update ≤ timeout; only IDENTIFY/PING (Touch) stamp; T64–T67.</summary>
+/// <summary>docs/protocol.md, "Registration model": active iff now − last_update ≤ timeout; only IDENTIFY/PING (Touch) stamp; T64–T67.</summary>
 public sealed class LivenessTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);

@@ -2,7 +2,7 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
 
-/// <summary><c>/nodes</c> (spec §4.5): active client entries with their topic registrations and tombstones.</summary>
+/// <summary><c>/nodes</c> (docs/protocol.md, "Producer, node and debug objects"): active client entries with their topic registrations and tombstones.</summary>
 public sealed class NodesTests
 {
     private readonly RegistryHarness _h = new();

@@ -2,7 +2,7 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
 
-/// <summary>Spec §3.1/§3.3: keys and entries; T47–T52, T99.</summary>
+/// <summary>docs/protocol.md, "Registration model": keys and entries; T47–T52, T99.</summary>
 public sealed class RegistrationTests
 {
     private readonly RegistryHarness _h = new();

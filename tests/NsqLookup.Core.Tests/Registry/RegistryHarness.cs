@@ -6,7 +6,7 @@ namespace NsqLookup.Core.Tests.Registry;
 
 /// <summary>
 /// A <see cref="RegistrationDB"/> on a fake clock, plus the DB calls the TCP protocol makes for IDENTIFY,
-/// REGISTER and disconnect, so tests read like the wire sessions of spec §7.
+/// REGISTER and disconnect, so tests read like the wire sessions that the T-numbered statements of docs/protocol.md describe.
 /// </summary>
 internal sealed class RegistryHarness
 {

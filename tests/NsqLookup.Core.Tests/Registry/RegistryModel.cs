@@ -4,9 +4,9 @@ namespace NsqLookup.Core.Tests.Registry;
 
 /// <summary>
 /// The Go original's registry, as plainly as it can be written: one flat map (category, key, subkey) → peer id →
-/// entry, every operation a scan, and the filters of spec §3.5 applied on read. The reference that
+/// entry, every operation a scan, and the filters of docs/protocol.md, "Registration model", applied on read. The reference that
 /// <see cref="RegistryModelTests"/> holds the real <see cref="RegistrationDB"/> against. Literal names only
-/// (spec §8 item 5), IPv6 nodes match bracketed too (item 6).
+/// ("Deliberate differences" item 5), IPv6 nodes match bracketed too (item 6).
 /// </summary>
 internal sealed class RegistryModel(TimeProvider clock, TimeSpan inactiveProducerTimeout, TimeSpan tombstoneLifetime)
 {

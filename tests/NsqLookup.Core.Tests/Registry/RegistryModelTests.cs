@@ -91,7 +91,7 @@ public sealed class RegistryModelTests
                         Disconnect(op.Conn, peer);
                     }
 
-                    // A new connection is a new peer id (spec §3.2); now and then it is the id of a connection that
+                    // A new connection is a new peer id (docs/protocol.md, "Registration model"); now and then it is the id of a connection that
                     // is detached but not yet released (the kernel reused the port).
                     var id = op.Arg == 5 && _departures.Count > 0 && !_conns.Any(c => c?.Id == _departures[^1].Id)
                         ? _departures[^1].Id

@@ -2,8 +2,8 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
 
-/// <summary>Spec §3.5 and §4.5 <c>/topic/tombstone</c>: per (topic, peer) flag, in effect while
-/// now − tombstoned_at &lt; lifetime; T68–T76 and §8 item 6.</summary>
+/// <summary>docs/protocol.md, "Registration model" and <c>/topic/tombstone</c>: per (topic, peer) flag, in effect while
+/// now − tombstoned_at &lt; lifetime; T68–T76 and "Deliberate differences" item 6.</summary>
 public sealed class TombstoneTests
 {
     private const string Node = "nsqd1.example:4151";

@@ -4,7 +4,7 @@ namespace NsqLookup.Core.Tests.Registry;
 
 /// <summary>
 /// Readers racing writers must only ever see states the writers produced in one step: a topic that exists
-/// together with what was created before it, never a half-deleted topic (spec §8 item 11), and never a
+/// together with what was created before it, never a half-deleted topic (docs/protocol.md, "Deliberate differences" item 11), and never a
 /// <c>/nodes</c> row whose arrays disagree.
 /// </summary>
 public sealed class TornStateTests

@@ -2,7 +2,7 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
 
-/// <summary>Spec §2.8: UNREGISTER, channel and topic form; T53–T59.</summary>
+/// <summary>docs/protocol.md, "Commands": UNREGISTER, channel and topic form; T53–T59.</summary>
 public sealed class UnregisterTests
 {
     private readonly RegistryHarness _h = new();

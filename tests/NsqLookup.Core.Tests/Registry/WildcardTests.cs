@@ -2,7 +2,7 @@ using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Registry;
 
-/// <summary>T109 / spec §8 item 5 (deviation: safer): <c>*</c> is a literal name, never a wildcard.</summary>
+/// <summary>T109, docs/protocol.md "Deliberate differences" item 5: <c>*</c> is a literal name, never a wildcard.</summary>
 public sealed class WildcardTests
 {
     private readonly RegistryHarness _h = new();
