@@ -1,3 +1,5 @@
+using NsqLookup.Hosting;
+
 namespace NsqLookup.Memory;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using NsqLookup.Cli;
+using NsqLookup.Hosting;
 using NsqLookup.Metrics;
 using NsqLookup.Protocol;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using NsqLookup.Hosting;
 
 namespace NsqLookup.IntegrationTests.Infrastructure;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using NsqLookup.Hosting;
 using NsqLookup.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 

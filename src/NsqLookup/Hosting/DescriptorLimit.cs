@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NsqLookup;
+namespace NsqLookup.Hosting;
 
 /// <summary>
 /// The open-file limit (RLIMIT_NOFILE) against the two connection caps. At startup the soft limit is raised to the hard
