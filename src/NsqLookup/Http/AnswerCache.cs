@@ -39,17 +39,6 @@ internal sealed class AnswerCache(RegistrationDB db)
     /// <summary>The largest <c>/topics</c> answer kept.</summary>
     public long TopicsBudget { get; init; } = 32L * 1024 * 1024;
 
-    public long LookupBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lookupBytes;
-            }
-        }
-    }
-
     public JsonBody Topics()
     {
         var topics = db.Topics();

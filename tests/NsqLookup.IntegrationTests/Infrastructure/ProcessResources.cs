@@ -1,5 +1,4 @@
 using System.Globalization;
-using NsqLookup.Hosting;
 
 namespace NsqLookup.IntegrationTests.Infrastructure;
 

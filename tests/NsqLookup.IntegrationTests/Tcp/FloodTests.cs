@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using NsqLookup.Hosting;
 using NsqLookup.IntegrationTests.Infrastructure;
 using NsqLookup.Tcp;
 using Xunit.Abstractions;
