@@ -35,7 +35,6 @@ internal sealed partial class TcpServer(
 
     // Set by StopAsync once it has shut every client down: the handlers then only dispose their sockets.
     private volatile bool _stopping;
-    private long _rejected;
     private long _rejectedSinceWarning;
     private long _lastWarning;
     private bool _warned;
@@ -48,9 +47,6 @@ internal sealed partial class TcpServer(
 
     /// <summary>Connections being served now.</summary>
     public int ActiveConnections => Volatile.Read(ref _active);
-
-    /// <summary>Connections closed at accept because the limit was reached, since start.</summary>
-    public long RejectedConnections => Interlocked.Read(ref _rejected);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -201,7 +197,6 @@ internal sealed partial class TcpServer(
 
     private void Reject(Socket socket)
     {
-        Interlocked.Increment(ref _rejected);
         metrics.TcpConnectionRejected();
         _rejectedSinceWarning++;
         var now = time.GetTimestamp();

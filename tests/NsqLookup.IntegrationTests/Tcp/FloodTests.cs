@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using NsqLookup.IntegrationTests.Infrastructure;
+using NsqLookup.IntegrationTests.Metrics;
 using NsqLookup.Tcp;
 using Xunit.Abstractions;
 
@@ -226,7 +227,7 @@ public sealed class FloodTests(ITestOutputHelper output)
             })).WaitAsync(TimeSpan.FromSeconds(5));
             output.WriteLine($"30 connections over the limit closed within {sw.ElapsedMilliseconds} ms");
             sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2));
-            server.RejectedConnections.Should().Be(30);
+            Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_rejected_total").Should().Be(30);
             daemon.Logs.Lines.Count(l => l.StartsWith("WARNING: TCP: connection limit 20 reached", StringComparison.Ordinal))
                 .Should().Be(1, "the warning is rate-limited");
 
