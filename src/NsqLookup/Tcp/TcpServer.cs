@@ -45,9 +45,6 @@ internal sealed partial class TcpServer(
     /// <summary>What IDENTIFY answers; null until <see cref="Serve"/>.</summary>
     public ServerIdentity? Identity => _identity.Task.IsCompletedSuccessfully ? _identity.Task.Result : null;
 
-    /// <summary>Connections being served now.</summary>
-    public int ActiveConnections => Volatile.Read(ref _active);
-
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         var listener = address.CreateSocket();
