@@ -1,4 +1,5 @@
 using NsqLookup.Cli;
+using NsqLookup.Hosting;
 using NsqLookup.Logging;
 using NsqLookup.Persistence;
 

@@ -203,4 +203,14 @@ internal sealed partial class LookupProtocolV1
             Log.Unregister(_logger, client.Id, r.Category, r.Key, r.SubKey);
         }
     }
+
+    /// <summary>Releases a departed peer's entries on the caller's thread, and never exits: for a protocol run with no
+    /// daemon around it (tools, replays). The daemon hands the release to its worker instead.</summary>
+    private sealed class InlinePeerRelease(RegistrationDB db) : IPeerRelease
+    {
+        public bool IsExiting => false;
+
+        public Task<IReadOnlyList<Registration>> RemovePeerAsync(string peerId) =>
+            Task.FromResult(db.DetachPeer(peerId) is { } departure ? db.ReleasePeer(departure) : (IReadOnlyList<Registration>)[]);
+    }
 }

@@ -16,8 +16,6 @@ internal readonly record struct Registration(string Category, string Key, string
 
     public bool IsTopic => Category == TopicCategory;
 
-    public bool IsChannel => Category == ChannelCategory;
-
     /// <summary>The member name <c>/debug</c> uses: <c>category:key:subkey</c>.</summary>
     public override string ToString() => $"{Category}:{Key}:{SubKey}";
 }

@@ -39,17 +39,6 @@ internal sealed class AnswerCache(RegistrationDB db)
     /// <summary>The largest <c>/topics</c> answer kept.</summary>
     public long TopicsBudget { get; init; } = 32L * 1024 * 1024;
 
-    public long LookupBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _lookupBytes;
-            }
-        }
-    }
-
     public JsonBody Topics()
     {
         var topics = db.Topics();
@@ -178,5 +167,23 @@ internal sealed class AnswerCache(RegistrationDB db)
         }
 
         return _lookupBytes + size <= LookupBudget;
+    }
+
+    /// <summary>An encoded <c>/lookup</c> answer and the registry's version stamp of the answer it encodes. Compared by
+    /// reference: the cache removes exactly the entry it looked at.</summary>
+    private sealed class CachedLookup(LookupStamp stamp, JsonBody body)
+    {
+        public LookupStamp Stamp { get; } = stamp;
+
+        public JsonBody Body { get; } = body;
+    }
+
+    /// <summary>The encoded <c>/topics</c> answer and the registry's list it encodes, which is its own version stamp
+    /// (the registry hands out the same instance until a topic key comes or goes).</summary>
+    private sealed class CachedTopics(IReadOnlyList<string> source, JsonBody body)
+    {
+        public IReadOnlyList<string> Source { get; } = source;
+
+        public JsonBody Body { get; } = body;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using NsqLookup.Metrics;
 using NsqLookup.Persistence;
+using NsqLookup.Prometheus;
 using NsqLookup.Registry;
 using NsqLookup.Security;
 

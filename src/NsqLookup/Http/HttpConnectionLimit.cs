@@ -19,16 +19,12 @@ internal sealed partial class HttpConnectionLimit(NsqLookupOptions options, NsqL
 
     private readonly Lock _warningLock = new();
     private int _open;
-    private long _rejected;
     private long _rejectedSinceWarning;
     private long _lastWarning;
     private bool _warned;
 
     /// <summary>HTTP and HTTPS connections being served now.</summary>
     public int OpenConnections => Volatile.Read(ref _open);
-
-    /// <summary>Connections reset at accept because the limit was reached, since start.</summary>
-    public long RejectedConnections => Interlocked.Read(ref _rejected);
 
     /// <summary>Puts the limit in front of everything else on an endpoint (no-op when the limit is 0).</summary>
     public void Install(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions listen)
@@ -61,7 +57,6 @@ internal sealed partial class HttpConnectionLimit(NsqLookupOptions options, NsqL
 
     private void Reject(ConnectionContext connection)
     {
-        Interlocked.Increment(ref _rejected);
         metrics.HttpConnectionRejected();
         Warn(connection);
 

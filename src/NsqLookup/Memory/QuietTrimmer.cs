@@ -1,3 +1,5 @@
+using NsqLookup.Hosting;
+
 namespace NsqLookup.Memory;
 
 /// <summary>
@@ -37,9 +39,6 @@ internal sealed partial class QuietTrimmer : PeriodicService
         _logger = logger;
     }
 
-    /// <summary>Trims run so far.</summary>
-    public int Trims { get; private set; }
-
     protected override TimeSpan? Period => SamplePeriod;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -64,7 +63,6 @@ internal sealed partial class QuietTrimmer : PeriodicService
         if (_policy.Observe(_time.GetElapsedTime(_start), _allocatedBytes()))
         {
             _trim();
-            Trims++;
             Log.Trimmed(_logger, Environment.WorkingSet / (1024 * 1024));
         }
 

@@ -481,4 +481,23 @@ internal sealed partial class AdminJournal : IAdminJournal, IDisposable
 
     /// <summary>An action's records and its registry change, which runs once they are durable.</summary>
     private sealed record Planned(IReadOnlyList<AdminAction> Actions, Action Apply);
+
+    /// <summary>The <c>--data-path</c> directory or its journal is no longer the one the daemon opened (deleted or
+    /// replaced while running): the batch is refused and so is every later admin action, until a restart.</summary>
+    private sealed class DataPathGoneException : IOException
+    {
+        public DataPathGoneException(string message)
+            : base(message)
+        {
+        }
+
+        public DataPathGoneException(string message, Exception inner)
+            : base(message, inner)
+        {
+        }
+
+        public DataPathGoneException()
+        {
+        }
+    }
 }

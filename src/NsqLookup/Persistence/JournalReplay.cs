@@ -10,7 +10,7 @@ namespace NsqLookup.Persistence;
 /// </summary>
 internal static class JournalReplay
 {
-    public static ReplayResult Load(DataPathFiles files, Action<string, long, long, DroppedTail> tornTail)
+    public static Result Load(DataPathFiles files, Action<string, long, long, DroppedTail> tornTail)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(tornTail);
@@ -42,7 +42,7 @@ internal static class JournalReplay
             // (the first one at the first start), and compaction replaces that journal by renaming a new one over
             // it: without one, every action since the snapshot is gone.
             return snapshotLength == 0
-                ? new ReplayResult(state, generation, null, 0, snapshotLength, snapshotRecords)
+                ? new Result(state, generation, null, 0, snapshotLength, snapshotRecords)
                 : throw new DataPathException(
                     $"{files.Snapshot} (generation {generation}) has no {Path.GetFileName(files.Journal)} beside it: the admin actions "
                     + "acknowledged since that snapshot are missing; refusing to start with part of the state. Restore the "
@@ -58,7 +58,7 @@ internal static class JournalReplay
         if (journalGeneration < generation)
         {
             // A compaction stopped between renaming the snapshot and replacing the journal: all of it is in the snapshot.
-            return new ReplayResult(state, generation, null, 0, snapshotLength, snapshotRecords);
+            return new Result(state, generation, null, 0, snapshotLength, snapshotRecords);
         }
 
         if (journalGeneration > generation)
@@ -78,7 +78,7 @@ internal static class JournalReplay
             tornTail(files.Journal, valid, journal.Length - valid, Classify(journal.AsSpan((int)valid)));
         }
 
-        return new ReplayResult(state, generation, valid, records, snapshotLength, snapshotRecords);
+        return new Result(state, generation, valid, records, snapshotLength, snapshotRecords);
     }
 
     /// <summary>Applies records from after the header up to the first one that is not whole and valid; returns
@@ -139,4 +139,14 @@ internal static class JournalReplay
 
     private static DataPathException Corrupt(string path, long offset, string what) =>
         new($"{path} is corrupt at offset {offset}: {what}; refusing to start without it (see docs/persistence.md)");
+
+    /// <summary>What <see cref="JournalReplay.Load"/> read: the state, the generation the journal must carry, and how
+    /// much of the journal is valid (null when there is no usable journal and a new one must be written).</summary>
+    public sealed record Result(
+        AdminState State,
+        ulong Generation,
+        long? JournalLength,
+        int JournalRecords,
+        long SnapshotLength,
+        int SnapshotRecords);
 }

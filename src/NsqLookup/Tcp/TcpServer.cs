@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using NsqLookup.Cli;
+using NsqLookup.Hosting;
 using NsqLookup.Metrics;
 using NsqLookup.Protocol;
 
@@ -34,7 +35,6 @@ internal sealed partial class TcpServer(
 
     // Set by StopAsync once it has shut every client down: the handlers then only dispose their sockets.
     private volatile bool _stopping;
-    private long _rejected;
     private long _rejectedSinceWarning;
     private long _lastWarning;
     private bool _warned;
@@ -44,12 +44,6 @@ internal sealed partial class TcpServer(
 
     /// <summary>What IDENTIFY answers; null until <see cref="Serve"/>.</summary>
     public ServerIdentity? Identity => _identity.Task.IsCompletedSuccessfully ? _identity.Task.Result : null;
-
-    /// <summary>Connections being served now.</summary>
-    public int ActiveConnections => Volatile.Read(ref _active);
-
-    /// <summary>Connections closed at accept because the limit was reached, since start.</summary>
-    public long RejectedConnections => Interlocked.Read(ref _rejected);
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -200,7 +194,6 @@ internal sealed partial class TcpServer(
 
     private void Reject(Socket socket)
     {
-        Interlocked.Increment(ref _rejected);
         metrics.TcpConnectionRejected();
         _rejectedSinceWarning++;
         var now = time.GetTimestamp();

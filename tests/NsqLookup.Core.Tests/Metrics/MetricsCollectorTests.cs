@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using NsqLookup.Metrics;
+using NsqLookup.Prometheus;
 using NsqLookup.Registry;
 
 namespace NsqLookup.Core.Tests.Metrics;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Primitives;
 using NsqLookup.Http;
+using NsqLookup.Prometheus;
 
 namespace NsqLookup.Core.Tests.Metrics;
 

@@ -104,10 +104,10 @@ internal sealed class RegistryModel(TimeProvider clock, TimeSpan inactiveProduce
     public RegistryCounts Counts() => new(
         Producers: _keys.Values.SelectMany(e => e.Keys).Distinct().Count(),
         Topics: _keys.Keys.Count(r => r.IsTopic),
-        Channels: _keys.Keys.Count(r => r.IsChannel),
+        Channels: _keys.Keys.Count(r => r.Category == Registration.ChannelCategory),
         ClientEntries: _keys.Where(k => k.Key.Category == Registration.ClientCategory).Sum(k => k.Value.Count),
         TopicEntries: _keys.Where(k => k.Key.IsTopic).Sum(k => k.Value.Count),
-        ChannelEntries: _keys.Where(k => k.Key.IsChannel).Sum(k => k.Value.Count));
+        ChannelEntries: _keys.Where(k => k.Key.Category == Registration.ChannelCategory).Sum(k => k.Value.Count));
 
     public List<string> Topics() => Sorted(_keys.Keys.Where(r => r.IsTopic).Select(r => r.Key));
 

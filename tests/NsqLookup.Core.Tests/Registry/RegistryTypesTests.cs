@@ -31,10 +31,9 @@ public sealed class RegistryTypesTests
         Registration.Topic("t").Should().Be(new Registration("topic", "t", ""));
         Registration.Channel("t", "c").Should().NotBe(Registration.Channel("T", "c"));
         Registration.Topic("t").IsTopic.Should().BeTrue();
-        Registration.Topic("t").IsChannel.Should().BeFalse();
-        Registration.Channel("t", "c").IsChannel.Should().BeTrue();
+        Registration.Channel("t", "c").Should().Be(new Registration("channel", "t", "c"));
         Registration.Client.IsTopic.Should().BeFalse();
-        Registration.Client.IsChannel.Should().BeFalse();
+        Registration.Client.Should().Be(new Registration("client", "", ""));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using NsqLookup.Hosting;
 using Xunit.Abstractions;
 
 namespace NsqLookup.IntegrationTests.Infrastructure;

@@ -46,7 +46,6 @@ public sealed class QuietTrimmerTests
         }
 
         Volatile.Read(ref trims).Should().Be(1, "an idle daemon is trimmed once, not every quiet period");
-        trimmer.Trims.Should().Be(1);
         await trimmer.StopAsync(CancellationToken.None);
     }
 }

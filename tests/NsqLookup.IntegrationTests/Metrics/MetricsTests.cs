@@ -241,7 +241,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
         }
 
         expected.Count.Should().BeGreaterThan(20);
-        m.Text.Should().NotContain(NsqLookup.Metrics.MetricsCollector.OverflowLabel);
+        m.Text.Should().NotContain(NsqLookup.Prometheus.MetricsCollector.OverflowLabel);
     }
 
     /// <summary>Prometheus asks for OpenMetrics first; the answer is OpenMetrics 1.0 (counter families named without

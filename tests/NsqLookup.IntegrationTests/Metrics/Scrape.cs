@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using NsqLookup.IntegrationTests.Infrastructure;
+using NsqLookup.Prometheus;
 
 namespace NsqLookup.IntegrationTests.Metrics;
 
@@ -38,6 +41,11 @@ internal sealed partial class Scrape
     public string Text { get; }
 
     public static Scrape Parse(string text) => new(text);
+
+    /// <summary>The daemon's metrics as <c>GET /metrics</c> answers them, read in-process (some tests hold every HTTP
+    /// connection the daemon allows).</summary>
+    public static Scrape Of(TestDaemon daemon) =>
+        new(daemon.App.Services.GetRequiredService<MetricsCollector>().Scrape(openMetrics: false));
 
     /// <summary>The value of the sample with exactly these labels, or null when there is none.</summary>
     public double? Value(string name, params (string Key, string Value)[] labels)

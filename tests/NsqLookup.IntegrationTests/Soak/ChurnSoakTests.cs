@@ -5,10 +5,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using NsqLookup.IntegrationTests.Infrastructure;
+using NsqLookup.IntegrationTests.Metrics;
 using NsqLookup.IntegrationTests.Tcp;
-using NsqLookup.Tcp;
 using Xunit.Abstractions;
 
 namespace NsqLookup.IntegrationTests.Soak;
@@ -43,7 +42,6 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("NSQLOOKUP_SOAK_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 10;
         await using var daemon = await TestDaemon.StartAsync(null, keepLogs: IsUnexpected);
-        var server = daemon.App.Services.GetRequiredService<TcpServer>();
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 })
         {
             BaseAddress = new Uri($"http://127.0.0.1:{daemon.HttpPort}"),
@@ -73,7 +71,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
                 self.Refresh();
                 peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
                 peakWorkingSet = Math.Max(peakWorkingSet, self.WorkingSet64);
-                peakConnections = Math.Max(peakConnections, server.ActiveConnections);
+                peakConnections = Math.Max(peakConnections, (long)(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") ?? 0));
                 peakFds = Math.Max(peakFds, ProcessResources.OpenDescriptors());
                 await Task.Delay(200);
             }
@@ -93,7 +91,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
 
         var unexpected = daemon.Logs.Lines.Take(10).ToList();
 
-        await Eventually.TrueAsync(() => Task.FromResult(server.ActiveConnections == 0));
+        await Eventually.TrueAsync(() => Task.FromResult(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") == 0));
         var socketsLeft = 0;
         try
         {

@@ -1,8 +1,7 @@
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NsqLookup.IntegrationTests.Infrastructure;
-using NsqLookup.Tcp;
+using NsqLookup.IntegrationTests.Metrics;
 using Xunit.Abstractions;
 
 namespace NsqLookup.IntegrationTests.Tcp;
@@ -15,7 +14,6 @@ public sealed class ConnectionLimitTests(ITestOutputHelper output)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { MaxTcpConnections = 1 }, time);
-        var server = daemon.App.Services.GetRequiredService<TcpServer>();
         await using var producer = await daemon.ConnectIdentifiedAsync();
 
         await RejectedAsync(daemon, 3);
@@ -24,7 +22,7 @@ public sealed class ConnectionLimitTests(ITestOutputHelper output)
         time.Advance(TimeSpan.FromSeconds(2));
         await RejectedAsync(daemon, 1);
 
-        server.RejectedConnections.Should().Be(5);
+        Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_rejected_total").Should().Be(5);
         daemon.Logs.Lines.Where(l => l.StartsWith("WARNING: TCP: connection limit", StringComparison.Ordinal))
             .Select(l => l[l.LastIndexOf('(')..])
             .Should().Equal("(1 rejected since the last warning)", "(4 rejected since the last warning)");

@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using NsqLookup.IntegrationTests.Infrastructure;
-using NsqLookup.Tcp;
+using NsqLookup.IntegrationTests.Metrics;
 using Xunit.Abstractions;
 
 namespace NsqLookup.IntegrationTests.Tcp;
@@ -32,23 +31,22 @@ public sealed class FloodTests(ITestOutputHelper output)
         affordable.Should().BeGreaterThan(500, "the descriptor limit is too low for a meaningful flood");
 
         await using var daemon = await TestDaemon.StartAsync(null, o => o with { HandshakeTimeout = TimeSpan.FromMinutes(1) });
-        var server = daemon.App.Services.GetRequiredService<TcpServer>();
         var idle = await OpenAsync(daemon.TcpEndPoint, affordable);
         try
         {
-            await Eventually.TrueAsync(() => Task.FromResult(server.ActiveConnections == affordable), TimeSpan.FromSeconds(20));
+            await Eventually.TrueAsync(() => Task.FromResult(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") == affordable), TimeSpan.FromSeconds(20));
 
             await using var producer = await daemon.ConnectIdentifiedAsync();
             (await producer.CommandAsync("REGISTER flood\n")).Should().Be("OK");
             await LookupStaysFastAsync(daemon, "flood", producer.LocalAddress);
-            server.ActiveConnections.Should().Be(affordable + 1, "no idle connection was dropped (the handshake timeout is 1m here)");
+            Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open").Should().Be(affordable + 1, "no idle connection was dropped (the handshake timeout is 1m here)");
         }
         finally
         {
             CloseAll(idle);
         }
 
-        await Eventually.TrueAsync(() => Task.FromResult(server.ActiveConnections == 0), TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => Task.FromResult(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") == 0), TimeSpan.FromSeconds(20));
     }
 
     [Fact]
@@ -88,7 +86,6 @@ public sealed class FloodTests(ITestOutputHelper output)
         await using var daemon = await TestDaemon.StartAsync(null);
         await using var producer = await daemon.ConnectIdentifiedAsync();
         (await producer.CommandAsync("REGISTER safe\n")).Should().Be("OK");
-        var server = daemon.App.Services.GetRequiredService<TcpServer>();
         var before = ProcessResources.SettledHeap();
 
         // 500 connections announce a 64 KiB body (the cap) and send it 1 KiB at a time, never finishing it.
@@ -103,7 +100,7 @@ public sealed class FloodTests(ITestOutputHelper output)
                 await Task.Delay(50);
             }
 
-            await Eventually.TrueAsync(() => Task.FromResult(server.ActiveConnections == 501));
+            await Eventually.TrueAsync(() => Task.FromResult(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") == 501));
             var growth = ProcessResources.SettledHeap() - before;
             output.WriteLine($"heap growth with 500 half-sent 64 KiB IDENTIFY bodies (20 KiB each sent): {ProcessResources.Mib(growth)}");
 
@@ -194,7 +191,6 @@ public sealed class FloodTests(ITestOutputHelper output)
     public async Task Connections_over_the_limit_are_reset_promptly_counted_and_warned_once()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { MaxTcpConnections = 20 });
-        var server = daemon.App.Services.GetRequiredService<TcpServer>();
         var producers = new List<TestClient>();
         for (var i = 0; i < 5; i++)
         {
@@ -204,7 +200,7 @@ public sealed class FloodTests(ITestOutputHelper output)
         }
 
         var idle = await OpenAsync(daemon.TcpEndPoint, 15);
-        await Eventually.TrueAsync(() => Task.FromResult(server.ActiveConnections == 20));
+        await Eventually.TrueAsync(() => Task.FromResult(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") == 20));
 
         var extra = Enumerable.Range(0, 30).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)).ToList();
         try
@@ -226,7 +222,7 @@ public sealed class FloodTests(ITestOutputHelper output)
             })).WaitAsync(TimeSpan.FromSeconds(5));
             output.WriteLine($"30 connections over the limit closed within {sw.ElapsedMilliseconds} ms");
             sw.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2));
-            server.RejectedConnections.Should().Be(30);
+            Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_rejected_total").Should().Be(30);
             daemon.Logs.Lines.Count(l => l.StartsWith("WARNING: TCP: connection limit 20 reached", StringComparison.Ordinal))
                 .Should().Be(1, "the warning is rate-limited");
 
@@ -238,7 +234,7 @@ public sealed class FloodTests(ITestOutputHelper output)
 
             // A slot freed is a slot usable.
             await producers[0].DisposeAsync();
-            await Eventually.TrueAsync(() => Task.FromResult(server.ActiveConnections == 19));
+            await Eventually.TrueAsync(() => Task.FromResult(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") == 19));
             await using var late = await daemon.ConnectIdentifiedAsync();
             (await late.CommandAsync("PING\n")).Should().Be("OK");
         }

@@ -1,7 +1,7 @@
 using NsqLookup.Persistence;
 using NsqLookup.Registry;
 
-namespace NsqLookup;
+namespace NsqLookup.Hosting;
 
 /// <summary>
 /// Opt-in (<c>--prune-empty-keys-after</c>, off by default): periodically deletes topic and channel keys that

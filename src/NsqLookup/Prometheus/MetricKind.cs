@@ -1,4 +1,4 @@
-namespace NsqLookup.Metrics;
+namespace NsqLookup.Prometheus;
 
 /// <summary>The Prometheus type an instrument is exported as.</summary>
 internal enum MetricKind

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
+using NsqLookup.Metrics;
 
-namespace NsqLookup.Metrics;
+namespace NsqLookup.Prometheus;
 
 /// <summary>
 /// The collecting side of <c>/metrics</c>, without an SDK: one <see cref="MeterListener"/> that listens to this daemon's

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace NsqLookup.Metrics;
+namespace NsqLookup.Prometheus;
 
 /// <summary>
 /// The exposition side of <c>/metrics</c>: writes families as the Prometheus text format 0.0.4 or as OpenMetrics 1.0.0.

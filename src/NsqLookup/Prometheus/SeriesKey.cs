@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace NsqLookup.Metrics;
+namespace NsqLookup.Prometheus;
 
 /// <summary>The tag values of one measurement, compared without allocating: up to three inline, more in an array.</summary>
 internal readonly struct SeriesKey : IEquatable<SeriesKey>

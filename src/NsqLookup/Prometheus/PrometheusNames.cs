@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Text;
 
-namespace NsqLookup.Metrics;
+namespace NsqLookup.Prometheus;
 
 /// <summary>
 /// How an instrument becomes a Prometheus family, following the Prometheus naming guide

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 
-namespace NsqLookup.Metrics;
+namespace NsqLookup.Prometheus;
 
 /// <summary>One instrument as a Prometheus family: its name, type, unit and help, and its series by label set.
 /// Measurements arrive from <see cref="MetricsCollector"/>'s listener; <see cref="PrometheusTextWriter"/> reads it.</summary>

@@ -1,7 +1,6 @@
 using System.Text;
-using NsqLookup.Metrics;
 
-namespace NsqLookup.Http;
+namespace NsqLookup.Prometheus;
 
 /// <summary>
 /// <c>GET /metrics</c>, reached through our router like every other route (so it gets httprouter's

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace NsqLookup;
+namespace NsqLookup.Hosting;
 
 /// <summary>
 /// The open-file limit (RLIMIT_NOFILE) against the two connection caps. At startup the soft limit is raised to the hard
@@ -50,23 +50,10 @@ internal static partial class DescriptorLimit
         }
     }
 
-    /// <summary>The soft limit now (for tests).</summary>
-    internal static bool TryGet(out RLimit limit)
+    private static bool TryGet(out RLimit limit)
     {
         limit = default;
         return Resource >= 0 && GetRLimit(Resource, out limit) == 0;
-    }
-
-    /// <summary>Sets the soft limit (for tests); false when refused.</summary>
-    internal static bool TrySetCurrent(ulong current)
-    {
-        if (!TryGet(out var limit))
-        {
-            return false;
-        }
-
-        var wanted = limit with { Current = current };
-        return SetRLimit(Resource, ref wanted) == 0;
     }
 
     private static int Resource => OperatingSystem.IsLinux() ? 7 : OperatingSystem.IsMacOS() ? 8 : -1;
@@ -81,7 +68,7 @@ internal static partial class DescriptorLimit
 
     /// <summary><c>struct rlimit</c>: two <c>rlim_t</c> (64-bit on the 64-bit targets the daemon ships for).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal record struct RLimit(ulong Current, ulong Max);
+    private record struct RLimit(ulong Current, ulong Max);
 
     private static partial class Log
     {

@@ -1,4 +1,4 @@
-namespace NsqLookup.Metrics;
+namespace NsqLookup.Prometheus;
 
 /// <summary>One label set's value: a sum (counters, up-down counters), the last observation (observable
 /// instruments) or a histogram (per-bucket counts, made cumulative by the writer).</summary>

@@ -1,7 +1,7 @@
 using NsqLookup.Http;
 using NsqLookup.Metrics;
 
-namespace NsqLookup;
+namespace NsqLookup.Prometheus;
 
 /// <summary>The metrics pipeline: our <see cref="NsqLookupMetrics"/> meter plus the runtime's own
 /// <c>System.Runtime</c> meter (CPU, working set, GC, thread pool), collected by <see cref="MetricsCollector"/> for

@@ -1,4 +1,4 @@
-namespace NsqLookup;
+namespace NsqLookup.Hosting;
 
 /// <summary>
 /// A hosted service that does one step per period of a <see cref="PeriodicTimer"/> on the given clock. The timer is

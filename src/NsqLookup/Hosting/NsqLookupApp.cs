@@ -7,12 +7,13 @@ using Microsoft.Extensions.Hosting.Systemd;
 using NsqLookup.Cli;
 using NsqLookup.Http;
 using NsqLookup.Persistence;
+using NsqLookup.Prometheus;
 using NsqLookup.Protocol;
 using NsqLookup.Registry;
 using NsqLookup.Security;
 using NsqLookup.Tcp;
 
-namespace NsqLookup;
+namespace NsqLookup.Hosting;
 
 /// <summary>
 /// Builds and runs the daemon (nsqlookupd/nsqlookupd.go): the TCP server as a hosted service and the HTTP API

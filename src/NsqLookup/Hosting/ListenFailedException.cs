@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace NsqLookup;
+namespace NsqLookup.Hosting;
 
 /// <summary>A listener could not be set up; Program turns it into the Go original's FATAL line and exit 1.</summary>
 public sealed class ListenFailedException : Exception
