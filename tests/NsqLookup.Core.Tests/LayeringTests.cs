@@ -6,7 +6,7 @@ namespace NsqLookup.Core.Tests;
 /// <summary>
 /// One direction through Core: the protocol acts on the registry, the registry knows nothing of the wire. No type in
 /// <c>NsqLookup.Registry</c> names a <c>NsqLookup.Protocol</c> type in its fields, properties, constructors or methods;
-/// the name rules both need (<see cref="Names"/>) live in the root namespace.
+/// the name rules both need (<see cref="Names"/>) live in the root namespace. Core itself knows nothing of the daemon.
 /// </summary>
 public sealed class LayeringTests
 {
@@ -20,6 +20,16 @@ public sealed class LayeringTests
         registry.Should().NotBeEmpty();
         var offenders = registry.SelectMany(t => Referenced(t).Where(IsProtocol).Select(r => $"{t.Name} -> {r.Name}")).Distinct();
         offenders.Should().BeEmpty();
+    }
+
+    /// <summary>Core is protocol and registry only: no server, no ASP.NET, no daemon. And this project tests
+    /// Core alone; the daemon's types are unit-tested in NsqLookup.Tests.</summary>
+    [Fact]
+    public void Core_and_its_tests_reference_neither_the_daemon_nor_AspNetCore()
+    {
+        var core = typeof(RegistrationDB).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        core.Should().NotContain("nsqlookupd").And.NotContain(n => n!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        typeof(LayeringTests).Assembly.GetReferencedAssemblies().Select(a => a.Name).Should().NotContain("nsqlookupd");
     }
 
     [Fact]

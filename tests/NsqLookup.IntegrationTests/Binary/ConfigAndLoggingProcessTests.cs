@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using NsqLookup.IntegrationTests.Cli;
 using NsqLookup.IntegrationTests.Infrastructure;
+using NsqLookup.Tests.Cli;
 
 namespace NsqLookup.IntegrationTests.Binary;
 

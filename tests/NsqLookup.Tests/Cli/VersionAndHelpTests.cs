@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+
+namespace NsqLookup.Tests.Cli;
+
+public sealed class VersionAndHelpTests
+{
+    [Theory] // T110
+    [InlineData("--version")]
+    [InlineData("-version")]
+    [InlineData("-version=true")]
+    [InlineData("-version=1")]
+    [InlineData("-version=t")]
+    [InlineData("-version=T")]
+    [InlineData("-version=TRUE")]
+    [InlineData("-version=True")]
+    public void Version_prints_one_stdout_line_and_exits_0(string flag)
+    {
+        var run = CliRun.Of(flag);
+        run.ExitCode.Should().Be(0);
+        run.Stdout.Should().Be($"nsqlookupd v1.3.0 (built w/{RuntimeInformation.FrameworkDescription})\n");
+        run.Stdout.Should().StartWith("nsqlookupd v1.3.0 (built w/.NET ");
+        run.Stderr.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("-version=false")]
+    [InlineData("-version=0")]
+    [InlineData("-version=f")]
+    [InlineData("-version=F")]
+    [InlineData("-version=FALSE")]
+    [InlineData("-version=False")]
+    public void Version_false_continues(string flag)
+    {
+        var run = CliRun.Of(flag);
+        run.ExitCode.Should().BeNull();
+        run.Stdout.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void The_last_version_value_wins() =>
+        CliRun.Of("-version", "-version=false").ExitCode.Should().BeNull();
+
+    [Fact]
+    public void Version_wins_over_other_flags_given() =>
+        CliRun.Of("--config=/nonexistent", "--version").ExitCode.Should().Be(0);
+
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("-help")]
+    [InlineData("--help")]
+    [InlineData("--h")]
+    public void Help_prints_usage_to_stderr_and_exits_0(string flag)
+    {
+        var run = CliRun.Of(flag);
+        run.ExitCode.Should().Be(0);
+        run.Stdout.Should().BeEmpty();
+        run.Stderr.Should().Be(CliRun.ExpectedUsage);
+    }
+
+    [Fact]
+    public void Help_stops_before_later_errors() =>
+        CliRun.Of("-h", "--bogus").ExitCode.Should().Be(0);
+}
