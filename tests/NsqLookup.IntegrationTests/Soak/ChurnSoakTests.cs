@@ -75,7 +75,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
                 peakWorkingSet = Math.Max(peakWorkingSet, self.WorkingSet64);
                 peakConnections = Math.Max(peakConnections, server.ActiveConnections);
                 peakFds = Math.Max(peakFds, ProcessResources.OpenDescriptors());
-                await Task.Delay(200);
+                await Task.Delay(200); // the sampling period of the peaks
             }
         });
 

@@ -100,7 +100,7 @@ public sealed class FloodTests(ITestOutputHelper output)
             for (var round = 0; round < 20; round++)
             {
                 await Task.WhenAll(clients.Select(s => s.SendAsync(kib, SocketFlags.None)));
-                await Task.Delay(50);
+                await Task.Delay(50); // the pacing is the load: bodies arrive slowly, a kibibyte at a time
             }
 
             await Eventually.TrueAsync(() => Task.FromResult(server.ActiveConnections == 501));
@@ -175,7 +175,7 @@ public sealed class FloodTests(ITestOutputHelper output)
                 (await producer.CommandAsync("PING\n")).Should().Be("OK");
                 sw.Elapsed.Should().BeLessThan(Responsive);
                 await LookupStaysFastAsync(daemon, "fast", producer.LocalAddress, rounds: 1);
-                await Task.Delay(200);
+                await Task.Delay(200); // a probe's pace while the trickling sessions run; the loop ends on their completion
             }
 
             await Task.WhenAll(sessions).WaitAsync(TimeSpan.FromSeconds(25));

@@ -41,7 +41,7 @@ public sealed class StartupRaceTests(ITestOutputHelper output)
                 }
                 else if (stall && line == "DEBUG: Hosting started")
                 {
-                    Thread.Sleep(300);
+                    Thread.Sleep(300); // the stall under test: a slow log sink holding the host at "Hosting started"
                 }
 
                 return false;
