@@ -15,11 +15,11 @@ public sealed class GoAddressTests
         GoAddress.Format(new IPEndPoint(IPAddress.Parse(address), port)).Should().Be(expected);
 
     [Fact]
-    public void Ipv6_any_prints_bracketed() =>
+    public void Ipv6Any_PrintsBracketed() =>
         GoAddress.Format(new IPEndPoint(IPAddress.IPv6Any, 4160)).Should().Be("[::]:4160");
 
     [Fact]
-    public void Untyped_endpoint_overload_handles_ip_and_null()
+    public void UntypedEndpointOverload_HandlesIpAndNull()
     {
         EndPoint ep = new IPEndPoint(IPAddress.IPv6Loopback, 7);
         GoAddress.Format(ep).Should().Be("[::1]:7");

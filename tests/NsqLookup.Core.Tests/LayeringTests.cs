@@ -14,7 +14,7 @@ public sealed class LayeringTests
         | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
     [Fact]
-    public void The_registry_does_not_reference_the_protocol()
+    public void TheRegistry_DoesNotReferenceTheProtocol()
     {
         var registry = typeof(RegistrationDB).Assembly.GetTypes().Where(t => t.Namespace == "NsqLookup.Registry").ToList();
         registry.Should().NotBeEmpty();
@@ -25,7 +25,7 @@ public sealed class LayeringTests
     /// <summary>Core is protocol and registry only: no server, no ASP.NET, no daemon. And this project tests
     /// Core alone; the daemon's types are unit-tested in NsqLookup.Tests.</summary>
     [Fact]
-    public void Core_and_its_tests_reference_neither_the_daemon_nor_AspNetCore()
+    public void CoreAndItsTests_ReferenceNeitherTheDaemonNorAspNetCore()
     {
         var core = typeof(RegistrationDB).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
         core.Should().NotContain("nsqlookupd").And.NotContain(n => n!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
@@ -33,7 +33,7 @@ public sealed class LayeringTests
     }
 
     [Fact]
-    public void The_name_rules_are_neutral() => typeof(Names).Namespace.Should().Be("NsqLookup");
+    public void TheNameRules_AreNeutral() => typeof(Names).Namespace.Should().Be("NsqLookup");
 
     private static bool IsProtocol(Type type) =>
         (type.IsArray || type.IsByRef ? type.GetElementType()! : type) is var t

@@ -65,7 +65,7 @@ public sealed class TombstoneTests
     }
 
     [Fact]
-    public void Tombstone_is_in_effect_strictly_less_than_the_lifetime()
+    public void Tombstone_IsInEffectStrictlyLessThanTheLifetime()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -81,7 +81,7 @@ public sealed class TombstoneTests
     }
 
     [Fact]
-    public void Re_tombstoning_restamps()
+    public void ReTombstoning_Restamps()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -162,7 +162,7 @@ public sealed class TombstoneTests
     }
 
     [Fact]
-    public void Tombstone_stamps_every_matching_peer_and_no_other()
+    public void Tombstone_StampsEveryMatchingPeerAndNoOther()
     {
         var a = _h.Identify("10.0.0.1:1000");
         var b = _h.Identify("10.0.0.1:1001");
@@ -177,7 +177,7 @@ public sealed class TombstoneTests
     }
 
     [Fact]
-    public void Tombstone_applies_to_topic_entries_only()
+    public void Tombstone_AppliesToTopicEntriesOnly()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");

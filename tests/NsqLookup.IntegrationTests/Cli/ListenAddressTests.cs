@@ -75,19 +75,19 @@ public sealed class ListenAddressTests
     }
 
     [Fact]
-    public void Resolver_failures_become_lookup_errors()
+    public void ResolverFailures_BecomeLookupErrors()
     {
         ListenAddress.TryParse("unknown.example:1", Hosts, out _, out var error).Should().BeFalse();
         error.Should().StartWith("lookup unknown.example: ");
     }
 
     [Fact]
-    public void Parse_throws_format_exception_with_the_message() =>
+    public void Parse_ThrowsFormatExceptionWithTheMessage() =>
         FluentActions.Invoking(() => ListenAddress.Parse("nope")).Should()
             .Throw<FormatException>().WithMessage("address nope: missing port in address");
 
     [Fact]
-    public void Dual_mode_socket_accepts_ipv4_and_ipv6_clients()
+    public void DualModeSocket_AcceptsIpv4AndIpv6Clients()
     {
         if (!Socket.OSSupportsIPv6)
             return;

@@ -39,7 +39,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
     private long _maxQueryTicks;
 
     [Fact]
-    public async Task Producers_churn_while_readers_query_and_nothing_leaks()
+    public async Task Producers_ChurnWhileReadersQueryAndNothingLeaks()
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("NSQLOOKUP_SOAK_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 10;
         await using var daemon = await TestDaemon.StartAsync(null, keepLogs: IsUnexpected);

@@ -23,7 +23,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     private static readonly TimeSpan Responsive = TimeSpan.FromSeconds(1); // nsqd's read deadline (nsqd/lookup_peer.go)
 
     [Fact]
-    public async Task Thousands_of_idle_connections_without_magic_do_not_block_producers_or_http()
+    public async Task ThousandsOfIdleConnectionsWithoutMagic_DoNotBlockProducersOrHttp()
     {
         // Each idle connection costs two descriptors here (client and server side live in this process).
         var wanted = 5000;
@@ -52,7 +52,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Identify_with_size_0x7FFFFFFF_is_refused_at_once_and_allocates_nothing()
+    public async Task IdentifyWithSize0x7FFFFFFF_IsRefusedAtOnceAndAllocatesNothing()
     {
         await using var daemon = await TestDaemon.StartAsync(null);
         await using var producer = await daemon.ConnectIdentifiedAsync();
@@ -83,7 +83,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Identify_bodies_at_the_cap_trickled_hold_bounded_memory()
+    public async Task IdentifyBodiesAtTheCapTrickledHoldBoundedMemory()
     {
         await using var daemon = await TestDaemon.StartAsync(null);
         await using var producer = await daemon.ConnectIdentifiedAsync();
@@ -119,7 +119,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Megabyte_lines_without_newline_are_cut_off_at_the_line_cap()
+    public async Task MegabyteLinesWithoutNewline_AreCutOffAtTheLineCap()
     {
         await using var daemon = await TestDaemon.StartAsync(null);
         await using var producer = await daemon.ConnectIdentifiedAsync();
@@ -157,7 +157,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Slow_clients_writing_a_byte_every_100ms_complete_and_block_nobody()
+    public async Task SlowClientsWritingAByteEvery100ms_CompleteAndBlockNobody()
     {
         await using var daemon = await TestDaemon.StartAsync(null);
         const string body = """{"broadcast_address":"s","tcp_port":1,"http_port":1,"version":"1"}""";
@@ -191,7 +191,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Connections_over_the_limit_are_reset_promptly_counted_and_warned_once()
+    public async Task ConnectionsOverTheLimit_AreResetPromptlyCountedAndWarnedOnce()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { MaxTcpConnections = 20 });
         var server = daemon.App.Services.GetRequiredService<TcpServer>();
@@ -254,7 +254,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_handshake_timeout_closes_a_silent_socket_but_never_an_identified_one()
+    public async Task TheHandshakeTimeout_ClosesASilentSocketButNeverAnIdentifiedOne()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HandshakeTimeout = TimeSpan.FromMilliseconds(500) });
         await using var identified = await daemon.ConnectIdentifiedAsync();

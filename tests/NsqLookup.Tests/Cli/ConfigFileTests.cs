@@ -36,7 +36,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void Without_config_the_command_line_options_stand()
+    public void WithoutConfigTheCommandLineOptions_Stand()
     {
         var run = CliRun.Of("--tcp-address=127.0.0.1:1");
         using var stderr = new StringWriter();
@@ -46,7 +46,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void Every_key_is_read()
+    public void EveryKey_IsRead()
     {
         var o = Resolve("""
             tcp_address = "127.0.0.1:5160"
@@ -75,7 +75,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void Operations_additions_are_read_from_the_file_and_flags_win()
+    public void OperationsAdditions_AreReadFromTheFileAndFlagsWin()
     {
         var o = Resolve("prune_empty_keys_after = \"10m\"\nshutdown_timeout = 2000");
         o.ExitCode.Should().BeNull(o.Stderr);
@@ -89,7 +89,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void Http_max_connections_is_read_from_the_file_and_the_flag_wins()
+    public void HttpMaxConnections_IsReadFromTheFileAndTheFlagWins()
     {
         Resolve("http_max_connections = 500").Options.HttpMaxConnections.Should().Be(500);
         Resolve("http_max_connections = \"0x100\"").Options.HttpMaxConnections.Should().Be(256);
@@ -99,7 +99,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void Unknown_keys_and_config_version_verbose_are_ignored()
+    public void UnknownKeysAndConfigVersionVerbose_AreIgnored()
     {
         var o = Resolve("""
             config = "/elsewhere.toml"
@@ -130,7 +130,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void A_flag_explicitly_set_to_its_default_still_beats_the_file()
+    public void AFlagExplicitlySetToItsDefault_StillBeatsTheFile()
     {
         var o = Resolve("quiet_pings = true\nlog_prefix = \"[x] \"", "--quiet-pings=false", "--log-prefix=");
         o.Options.QuietPings.Should().BeFalse();
@@ -156,7 +156,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void Missing_file_is_the_original_fatal_line()
+    public void MissingFile_IsTheOriginalFatalLine()
     {
         var o = ResolvePath("/nonexistent");
         o.ExitCode.Should().Be(1);
@@ -165,7 +165,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void A_directory_is_not_a_config_file()
+    public void ADirectory_IsNotAConfigFile()
     {
         var dir = Path.GetTempPath().TrimEnd('/');
         var o = ResolvePath(dir);
@@ -209,7 +209,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void Bad_log_format_is_fatal()
+    public void BadLogFormat_IsFatal()
     {
         var o = Resolve("log_format = \"xml\"");
         o.ExitCode.Should().Be(1);
@@ -228,7 +228,7 @@ public sealed class ConfigFileTests
     [InlineData("http_max_connections = -1", "-1 (10000) for field HTTPMaxConnections - must be between 0 and 2147483647")]
     [InlineData("http_max_connections = \"x\"", "x (10000) for field HTTPMaxConnections - strconv.ParseInt: parsing \"x\": parse error")]
     [InlineData("http_max_connections = 1.5", "1.5 (10000) for field HTTPMaxConnections - invalid value type")]
-    public void Uncoercible_values_are_go_options_errors(string toml, string rest)
+    public void UncoercibleValues_AreGoOptionsErrors(string toml, string rest)
     {
         var o = Resolve(toml);
         o.ExitCode.Should().Be(1);
@@ -255,7 +255,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact]
-    public void A_string_option_given_on_the_command_line_is_not_type_checked_in_the_file()
+    public void AStringOptionGivenOnTheCommandLine_IsNotTypeCheckedInTheFile()
     {
         var o = Resolve("tcp_address = 4160", "--tcp-address=127.0.0.1:0");
         o.ExitCode.Should().BeNull(o.Stderr);
@@ -273,6 +273,6 @@ public sealed class ConfigFileTests
     [InlineData(-2.5e-10, "-2.5e-10")]
     [InlineData(0.0, "0")]
     [InlineData(double.PositiveInfinity, "+Inf")]
-    public void Floats_print_like_go(double value, string expected) =>
+    public void Floats_PrintLikeGo(double value, string expected) =>
         GoValue.FormatFloat(value).Should().Be(expected);
 }

@@ -26,15 +26,15 @@ public sealed class FlagErrorTests
     }
 
     [Fact]
-    public void Quoted_values_use_go_escapes() =>
+    public void QuotedValues_UseGoEscapes() =>
         CliRun.Of("-log-level=a\"b\\c\n").Stderr.Should()
             .StartWith("invalid value \"a\\\"b\\\\c\\n\" for flag -log-level: invalid log level 'a\"b\\c\n'");
 
     [Fact]
-    public void The_first_error_wins() =>
+    public void TheFirstError_Wins() =>
         CliRun.Of("--log-level=loud", "--bogus").Stderr.Should().StartWith("invalid value \"loud\"");
 
     [Fact]
-    public void An_error_after_version_still_exits_2() =>
+    public void AnErrorAfterVersion_StillExits2() =>
         CliRun.Of("--version", "--bogus").Should().Match<CliRun>(r => r.ExitCode == 2 && r.Stdout.Length == 0);
 }

@@ -32,7 +32,7 @@ public sealed class FlagSyntaxTests
     }
 
     [Fact]
-    public void Every_flag_sets_its_option_and_is_recorded_as_explicit()
+    public void EveryFlag_SetsItsOptionAndIsRecordedAsExplicit()
     {
         var run = CliRun.Of(
             "-tcp-address=:1", "--http-address", "[::1]:2", "-broadcast-address=b.example",
@@ -55,7 +55,7 @@ public sealed class FlagSyntaxTests
     }
 
     [Fact]
-    public void No_flags_gives_the_defaults()
+    public void NoFlags_GivesTheDefaults()
     {
         var run = CliRun.Of();
         run.ExitCode.Should().BeNull();
@@ -65,7 +65,7 @@ public sealed class FlagSyntaxTests
     }
 
     [Fact]
-    public void Empty_log_prefix_is_allowed() =>
+    public void EmptyLogPrefix_IsAllowed() =>
         CliRun.Of("--log-prefix=").Result.Options.LogPrefix.Should().BeEmpty();
 
     [Theory]
@@ -74,16 +74,16 @@ public sealed class FlagSyntaxTests
     [InlineData("warn", LogLevel.Warning)]
     [InlineData("ERROR", LogLevel.Error)]
     [InlineData("fatal", LogLevel.Critical)]
-    public void Log_levels_are_case_insensitive(string name, LogLevel expected) =>
+    public void LogLevels_AreCaseInsensitive(string name, LogLevel expected) =>
         CliRun.Of("--log-level", name).Result.Options.LogLevel.Should().Be(expected);
 
     [Fact]
-    public void A_value_that_looks_like_a_flag_is_still_the_value() =>
+    public void AValueThatLooksLikeAFlag_IsStillTheValue() =>
         CliRun.Of("-log-prefix", "-x", "-tcp-address=:9").Result.Options
             .Should().Match<NsqLookupOptions>(o => o.LogPrefix == "-x" && o.TcpAddress == ":9");
 
     [Fact]
-    public void Parsing_stops_at_the_first_positional_argument()
+    public void Parsing_StopsAtTheFirstPositionalArgument()
     {
         var run = CliRun.Of("-tcp-address=:1", "extra", "--bogus", "-tcp-address=:2");
         run.ExitCode.Should().BeNull();
@@ -92,7 +92,7 @@ public sealed class FlagSyntaxTests
     }
 
     [Fact]
-    public void Parsing_stops_after_double_dash()
+    public void Parsing_StopsAfterDoubleDash()
     {
         var run = CliRun.Of("--", "--bogus", "-version");
         run.ExitCode.Should().BeNull();
@@ -101,18 +101,18 @@ public sealed class FlagSyntaxTests
     }
 
     [Fact]
-    public void A_lone_dash_is_a_positional_argument() =>
+    public void ALoneDash_IsAPositionalArgument() =>
         CliRun.Of("-", "--bogus").ExitCode.Should().BeNull();
 
     [Fact]
-    public void Later_flags_override_earlier_ones() =>
+    public void LaterFlags_OverrideEarlierOnes() =>
         CliRun.Of("-tcp-address=:1", "--tcp-address=:2").Result.Options.TcpAddress.Should().Be(":2");
 
     [Theory]
     [InlineData("-verbose")]
     [InlineData("--verbose=true")]
     [InlineData("-verbose=0")]
-    public void Verbose_is_accepted_and_ignored(string flag)
+    public void Verbose_IsAcceptedAndIgnored(string flag)
     {
         var run = CliRun.Of(flag);
         run.ExitCode.Should().BeNull();
@@ -120,7 +120,7 @@ public sealed class FlagSyntaxTests
     }
 
     [Fact]
-    public void A_bool_flag_never_consumes_the_next_argument()
+    public void ABoolFlag_NeverConsumesTheNextArgument()
     {
         // "false" is a positional argument, so flag parsing stops there and the version still prints
         var run = CliRun.Of("-version", "false", "--bogus");

@@ -21,7 +21,7 @@ public sealed class LimitFlagTests
     }
 
     [Fact]
-    public void Every_limit_is_settable()
+    public void EveryLimit_IsSettable()
     {
         var run = CliRun.Of(
             "--max-command-size=512", "-max-identify-body-size", "1024", "--handshake-timeout=1500ms",
@@ -69,7 +69,7 @@ public sealed class LimitFlagTests
     [InlineData("1.5", GoInt.ParseError)]
     [InlineData("9223372036854775808", GoInt.RangeError)]
     [InlineData("99999999999999999999999", GoInt.RangeError)]
-    public void Go_int_errors(string text, string error) => GoInt.TryParse(text, out _).Should().Be(error);
+    public void GoIntErrors(string text, string error) => GoInt.TryParse(text, out _).Should().Be(error);
 
     [Theory]
     [InlineData("invalid value \"x\" for flag -max-command-size: parse error", "--max-command-size=x")]
@@ -79,7 +79,7 @@ public sealed class LimitFlagTests
     [InlineData("invalid value \"99999999999999999999\" for flag -http-max-body-size: value out of range", "--http-max-body-size=99999999999999999999")]
     [InlineData("invalid value \"-1s\" for flag -handshake-timeout: must not be negative", "--handshake-timeout=-1s")]
     [InlineData("invalid value \"0s\" for flag -http-header-timeout: must be positive", "--http-header-timeout=0s")]
-    public void Bad_values_exit_2_with_usage(string message, params string[] args)
+    public void BadValues_Exit2WithUsage(string message, params string[] args)
     {
         var run = CliRun.Of(args);
         run.ExitCode.Should().Be(2);

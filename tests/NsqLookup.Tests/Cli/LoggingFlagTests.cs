@@ -6,7 +6,7 @@ namespace NsqLookup.Tests.Cli;
 public sealed class LoggingFlagTests
 {
     [Fact]
-    public void Defaults_are_the_original_behaviour()
+    public void Defaults_AreTheOriginalBehaviour()
     {
         var run = CliRun.Of();
         run.Result.Options.LogFormat.Should().Be(LogFormat.Text);
@@ -17,7 +17,7 @@ public sealed class LoggingFlagTests
     [InlineData("--log-format=json", LogFormat.Json)]
     [InlineData("-log-format", "JSON", LogFormat.Json)]
     [InlineData("--log-format=text", LogFormat.Text)]
-    public void Log_format_is_text_or_json(params object[] data)
+    public void LogFormat_IsTextOrJson(params object[] data)
     {
         var run = CliRun.Of(data[..^1].Cast<string>().ToArray());
         run.ExitCode.Should().BeNull(run.Stderr);
@@ -26,7 +26,7 @@ public sealed class LoggingFlagTests
     }
 
     [Fact]
-    public void Unknown_log_format_is_a_flag_error()
+    public void UnknownLogFormat_IsAFlagError()
     {
         var run = CliRun.Of("--log-format=xml");
         run.ExitCode.Should().Be(2);
@@ -37,7 +37,7 @@ public sealed class LoggingFlagTests
     [InlineData(true, "--quiet-pings")]
     [InlineData(true, "-quiet-pings=true")]
     [InlineData(false, "--quiet-pings=false")]
-    public void Quiet_pings_is_a_bool_flag(bool expected, string arg)
+    public void QuietPings_IsABoolFlag(bool expected, string arg)
     {
         var run = CliRun.Of(arg, "rest");
         run.ExitCode.Should().BeNull(run.Stderr);

@@ -6,7 +6,7 @@ namespace NsqLookup.Tests.Cli;
 public sealed class SecurityFlagTests
 {
     [Fact]
-    public void Everything_is_off_by_default()
+    public void Everything_IsOffByDefault()
     {
         var o = CliRun.Of().Result.Options;
         o.TcpAllow.Should().BeEmpty();
@@ -19,7 +19,7 @@ public sealed class SecurityFlagTests
     }
 
     [Fact]
-    public void List_flags_repeat_and_the_others_take_one_value()
+    public void ListFlagsRepeatAndTheOthers_TakeOneValue()
     {
         var run = CliRun.Of(
             "--tcp-allow=10.0.0.0/8,10.1.0.0/16", "-tcp-allow", "::1", "--http-admin-allow=10.0.5.7",
@@ -37,7 +37,7 @@ public sealed class SecurityFlagTests
     [Theory]
     [InlineData("tcp-allow")]
     [InlineData("http-admin-allow")]
-    public void A_bad_cidr_is_a_flag_error(string flag)
+    public void ABadCidr_IsAFlagError(string flag)
     {
         var run = CliRun.Of($"--{flag}=10.0.0.0/33");
         run.ExitCode.Should().Be(2);
@@ -45,7 +45,7 @@ public sealed class SecurityFlagTests
     }
 
     [Fact]
-    public void Config_keys_are_read_and_flags_win()
+    public void ConfigKeys_AreReadAndFlagsWin()
     {
         using var file = new TempConfig("""
             tcp_allow = ["10.0.0.0/8", "fd00::/8"]

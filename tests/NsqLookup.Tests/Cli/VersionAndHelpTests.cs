@@ -29,7 +29,7 @@ public sealed class VersionAndHelpTests
     [InlineData("-version=F")]
     [InlineData("-version=FALSE")]
     [InlineData("-version=False")]
-    public void Version_false_continues(string flag)
+    public void VersionFalse_Continues(string flag)
     {
         var run = CliRun.Of(flag);
         run.ExitCode.Should().BeNull();
@@ -37,11 +37,11 @@ public sealed class VersionAndHelpTests
     }
 
     [Fact]
-    public void The_last_version_value_wins() =>
+    public void TheLastVersionValue_Wins() =>
         CliRun.Of("-version", "-version=false").ExitCode.Should().BeNull();
 
     [Fact]
-    public void Version_wins_over_other_flags_given() =>
+    public void Version_WinsOverOtherFlagsGiven() =>
         CliRun.Of("--config=/nonexistent", "--version").ExitCode.Should().Be(0);
 
     [Theory]
@@ -49,7 +49,7 @@ public sealed class VersionAndHelpTests
     [InlineData("-help")]
     [InlineData("--help")]
     [InlineData("--h")]
-    public void Help_prints_usage_to_stderr_and_exits_0(string flag)
+    public void Help_PrintsUsageToStderrAndExits0(string flag)
     {
         var run = CliRun.Of(flag);
         run.ExitCode.Should().Be(0);
@@ -58,6 +58,6 @@ public sealed class VersionAndHelpTests
     }
 
     [Fact]
-    public void Help_stops_before_later_errors() =>
+    public void Help_StopsBeforeLaterErrors() =>
         CliRun.Of("-h", "--bogus").ExitCode.Should().Be(0);
 }

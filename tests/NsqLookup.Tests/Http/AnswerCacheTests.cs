@@ -19,7 +19,7 @@ public sealed class AnswerCacheTests
     public AnswerCacheTests() => _db = new RegistrationDB(_clock, TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(45));
 
     [Fact]
-    public void A_kept_lookup_answer_is_served_until_the_topic_changes_and_matches_a_fresh_encoding()
+    public void AKeptLookupAnswer_IsServedUntilTheTopicChangesAndMatchesAFreshEncoding()
     {
         var cache = new AnswerCache(_db);
         var p = Peer("10.0.0.1:1000", "h1");
@@ -43,7 +43,7 @@ public sealed class AnswerCacheTests
     }
 
     [Fact]
-    public void Stored_answers_stay_within_the_byte_budget()
+    public void StoredAnswers_StayWithinTheByteBudget()
     {
         var p = Peer("10.0.0.1:1000", "h");
         foreach (var t in new[] { "a", "b", "c" })
@@ -68,7 +68,7 @@ public sealed class AnswerCacheTests
     }
 
     [Fact]
-    public void Nodes_rows_kept_by_the_registry_are_reused_until_they_change()
+    public void NodesRowsKeptByTheRegistry_AreReusedUntilTheyChange()
     {
         var cache = new AnswerCache(_db);
         var p = Peer("10.0.0.1:1000", "h1");
@@ -91,7 +91,7 @@ public sealed class AnswerCacheTests
     }
 
     [Fact]
-    public void The_topics_answer_is_kept_until_a_topic_comes_or_goes()
+    public void TheTopicsAnswer_IsKeptUntilATopicComesOrGoes()
     {
         var cache = new AnswerCache(_db);
         var p = Peer("10.0.0.1:1000", "h1");
@@ -107,7 +107,7 @@ public sealed class AnswerCacheTests
     }
 
     [Fact]
-    public async Task Readers_racing_writers_leave_no_stale_answer_and_the_kept_bytes_within_budget()
+    public async Task ReadersRacingWriters_LeaveNoStaleAnswerAndTheKeptBytesWithinBudget()
     {
         var cache = new AnswerCache(_db) { LookupBudget = 4096 };
         var peers = Enumerable.Range(0, 4).Select(i => Peer($"10.0.0.{i + 1}:1000", $"h{i}")).ToArray();

@@ -7,7 +7,7 @@ namespace NsqLookup.Tests.Http;
 public sealed class ConnectionBufferPoolsTests
 {
     [Fact]
-    public void Blocks_beyond_the_retained_number_are_dropped_and_counted()
+    public void BlocksBeyondTheRetainedNumber_AreDroppedAndCounted()
     {
         var pools = new ConnectionBufferPools();
         using var pool = pools.Create();
@@ -26,7 +26,7 @@ public sealed class ConnectionBufferPoolsTests
     }
 
     [Fact]
-    public void A_block_is_a_page_and_no_larger_one_is_handed_out()
+    public void ABlock_IsAPageAndNoLargerOneIsHandedOut()
     {
         using var pool = new ConnectionBufferPools().Create();
         pool.MaxBufferSize.Should().Be(4096);

@@ -22,5 +22,5 @@ public sealed class MetricsEndpointTests
         MetricsEndpoint.AcceptsOpenMetrics(new StringValues(accept)).Should().Be(expected);
 
     [Fact]
-    public void No_header_gets_text() => MetricsEndpoint.AcceptsOpenMetrics(StringValues.Empty).Should().BeFalse();
+    public void NoHeader_GetsText() => MetricsEndpoint.AcceptsOpenMetrics(StringValues.Empty).Should().BeFalse();
 }

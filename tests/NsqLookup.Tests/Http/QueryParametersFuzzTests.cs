@@ -17,7 +17,7 @@ public sealed partial class QueryParametersFuzzTests
         .Select(Gen.Bool, (s, emoji) => emoji ? s + "\U0001F600" : s);
 
     [Fact]
-    public void Any_query_parses_or_fails_exactly_like_go()
+    public void AnyQuery_ParsesOrFailsExactlyLikeGo()
     {
         Gen.OneOf(Gen.String, Gen.String[Gen.Char["%+&=;aZ09fF#/?é€ \u0000\uD800"], 0, 60]).Sample(query =>
         {
@@ -31,7 +31,7 @@ public sealed partial class QueryParametersFuzzTests
     }
 
     [Fact]
-    public void Encoded_pairs_round_trip_and_the_first_value_wins()
+    public void EncodedPairs_RoundTripAndTheFirstValueWins()
     {
         var pair = Gen.Select(Text.Where(k => k.Length > 0), Text, Gen.Bool);
         pair.Array[0, 8].Sample(pairs =>

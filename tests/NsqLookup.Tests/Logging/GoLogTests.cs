@@ -47,7 +47,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public void Timestamp_is_local_time_with_microseconds()
+    public void Timestamp_IsLocalTimeWithMicroseconds()
     {
         var time = new FakeTimeProvider(Noon.AddTicks(7_743_670));
         time.SetLocalTimeZone(TimeZoneInfo.Utc);
@@ -81,7 +81,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public void Info_level_hides_debug()
+    public void InfoLevel_HidesDebug()
     {
         var (factory, output) = Build(new NsqLookupOptions());
         factory.CreateLogger("NsqLookup.X").LogDebug("hidden");
@@ -89,7 +89,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public void Framework_categories_show_only_warnings_and_above()
+    public void FrameworkCategories_ShowOnlyWarningsAndAbove()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogLevel = LogLevel.Debug });
         factory.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").LogInformation("hidden");
@@ -99,7 +99,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public void Framework_categories_never_go_below_the_configured_level()
+    public void FrameworkCategories_NeverGoBelowTheConfiguredLevel()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogLevel = LogLevel.Error });
         factory.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").LogWarning("hidden");
@@ -108,7 +108,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public void Host_lifetime_messages_are_silenced()
+    public void HostLifetimeMessages_AreSilenced()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogLevel = LogLevel.Debug });
         var lifetime = factory.CreateLogger("Microsoft.Hosting.Lifetime");
@@ -130,14 +130,14 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public void Escape_leaves_ordinary_text_alone()
+    public void Escape_LeavesOrdinaryTextAlone()
     {
         const string plain = "DB: client(127.0.0.1:5) REGISTER category:topic key:t subkey: é ✓";
         GoLog.Escape(plain).Should().BeSameAs(plain);
     }
 
     [Fact]
-    public void Exceptions_append_their_message_on_the_same_line()
+    public void Exceptions_AppendTheirMessageOnTheSameLine()
     {
         var (factory, output) = Build(new NsqLookupOptions());
         factory.CreateLogger("NsqLookup.X").LogError(new IOException("broken\npipe"), "client(1.2.3.4:5)");
@@ -145,7 +145,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public void Pre_host_fatal_uses_the_fixed_prefix()
+    public void PreHostFatal_UsesTheFixedPrefix()
     {
         var time = new FakeTimeProvider(Noon);
         time.SetLocalTimeZone(TimeZoneInfo.Utc);
@@ -157,7 +157,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public void Standard_logger_line_has_no_prefix_and_no_microseconds()
+    public void StandardLoggerLine_HasNoPrefixAndNoMicroseconds()
     {
         var time = new FakeTimeProvider(Noon.AddSeconds(101));
         time.SetLocalTimeZone(TimeZoneInfo.Utc);
@@ -167,7 +167,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact]
-    public async Task Concurrent_writers_never_interleave_lines()
+    public async Task ConcurrentWriters_NeverInterleaveLines()
     {
         var (factory, output) = Build(new NsqLookupOptions());
         // StringWriter is not thread-safe: only the sink's one writer thread keeps this intact

@@ -22,7 +22,7 @@ public sealed class JsonLogTests
     }
 
     [Fact]
-    public void Each_message_is_one_json_object_on_its_own_line()
+    public void EachMessage_IsOneJsonObjectOnItsOwnLine()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogFormat = LogFormat.Json, LogPrefix = "[ignored] " });
         factory.CreateLogger("NsqLookup.Tcp.TcpServer").LogInformation("TCP: listening on [::]:4160");
@@ -31,7 +31,7 @@ public sealed class JsonLogTests
     }
 
     [Fact]
-    public void Levels_use_the_go_words_and_follow_the_log_level()
+    public void Levels_UseTheGoWordsAndFollowTheLogLevel()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogFormat = LogFormat.Json, LogLevel = LogLevel.Debug });
         var log = factory.CreateLogger("NsqLookup.X");
@@ -50,7 +50,7 @@ public sealed class JsonLogTests
     // docs/protocol.md, "Deliberate differences" item 9: JSON escaping keeps a hostile string on one line; the decoded
     // message is the raw text.
     [Fact]
-    public void Control_characters_cannot_split_a_line()
+    public void ControlCharacters_CannotSplitALine()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogFormat = LogFormat.Json });
         const string evil = "evil\n{\"level\":\"FATAL\"}\r\u2028\"<>&";
@@ -61,7 +61,7 @@ public sealed class JsonLogTests
     }
 
     [Fact]
-    public void Pre_host_lines_follow_the_format()
+    public void PreHostLines_FollowTheFormat()
     {
         var text = GoLog.FormatLine(LogFormat.Json, "[nsqlookupd] ", DateTimeOffset.Now, LogLevel.Information, "NsqLookup", "nsqlookupd v1.3.0 (built w/.NET)");
         var line = JsonDocument.Parse(text).RootElement;

@@ -11,7 +11,7 @@ public sealed class LogSinkTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task A_blocked_output_drops_and_counts_lines_and_one_notice_reports_them_once_it_drains()
+    public async Task ABlockedOutput_DropsAndCountsLinesAndOneNoticeReportsThemOnceItDrains()
     {
         using var output = new BlockingWriter();
         using var sink = new LogSink(output, dropped => $"DROPPED {dropped}\n", capacity: 4);
@@ -40,7 +40,7 @@ public sealed class LogSinkTests
     }
 
     [Fact]
-    public void When_nothing_follows_the_gap_the_notice_is_written_once_the_queue_is_written()
+    public void WhenNothingFollowsTheGap_TheNoticeIsWrittenOnceTheQueueIsWritten()
     {
         using var output = new BlockingWriter();
         using var sink = new LogSink(output, dropped => $"DROPPED {dropped}\n", capacity: 1);
@@ -55,7 +55,7 @@ public sealed class LogSinkTests
     }
 
     [Fact]
-    public async Task Flush_gives_up_after_its_timeout_when_the_output_stays_blocked()
+    public async Task Flush_GivesUpAfterItsTimeoutWhenTheOutputStaysBlocked()
     {
         using var output = new BlockingWriter();
         using var sink = new LogSink(output, dropped => $"DROPPED {dropped}\n");
@@ -75,7 +75,7 @@ public sealed class LogSinkTests
     }
 
     [Fact]
-    public void A_failing_output_loses_its_lines_but_never_stops_the_sink()
+    public void AFailingOutput_LosesItsLinesButNeverStopsTheSink()
     {
         using var output = new FailingWriter();
         using var sink = new LogSink(output, dropped => $"DROPPED {dropped}\n");
@@ -87,7 +87,7 @@ public sealed class LogSinkTests
     }
 
     [Fact]
-    public void The_drop_notice_is_a_warning_line_in_the_daemon_s_format()
+    public void TheDropNotice_IsAWarningLineInTheDaemonsFormat()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 8, 1, 2, 3, TimeSpan.Zero).AddTicks(1_234_560));
         time.SetLocalTimeZone(TimeZoneInfo.Utc);

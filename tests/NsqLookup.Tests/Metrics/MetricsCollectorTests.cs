@@ -71,7 +71,7 @@ public sealed class MetricsCollectorTests : IDisposable
         PrometheusNames.Kind(meter, instrument, definition).ToString().Should().Be(expected);
 
     [Fact]
-    public void The_runtime_levels_are_exported_as_gauges_under_promtool_valid_names()
+    public void TheRuntimeLevels_AreExportedAsGaugesUnderPromtoolValidNames()
     {
         var text = _collector.Scrape(openMetrics: false);
 
@@ -85,7 +85,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void Counters_with_known_labels_start_at_zero()
+    public void CountersWithKnownLabels_StartAtZero()
     {
         var text = _collector.Scrape(openMetrics: false);
 
@@ -104,7 +104,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void Refusals_on_the_given_routes_start_at_zero()
+    public void RefusalsOnTheGivenRoutes_StartAtZero()
     {
         using var metrics = new NsqLookupMetrics(new RegistrationDB(TimeProvider.System, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45)));
         using var collector = new MetricsCollector(metrics, ["/topic/create", "/debug"]);
@@ -116,7 +116,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void A_counter_is_a_total_per_label_set_in_first_seen_order()
+    public void ACounter_IsATotalPerLabelSetInFirstSeenOrder()
     {
         var counter = Meter.CreateCounter<long>("test.commands", "{command}", "Commands, by name");
         counter.Add(1, new KeyValuePair<string, object?>("command", "PING"));
@@ -133,7 +133,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void An_up_down_counter_is_a_gauge_of_its_sum_and_a_double_counter_keeps_its_fraction()
+    public void AnUpDownCounter_IsAGaugeOfItsSumAndADoubleCounterKeepsItsFraction()
     {
         var open = Meter.CreateUpDownCounter<long>("test.open");
         open.Add(3);
@@ -147,7 +147,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void Observable_instruments_and_gauges_report_their_latest_value_not_a_sum()
+    public void ObservableInstrumentsAndGauges_ReportTheirLatestValueNotASum()
     {
         var value = 7;
         Meter.CreateObservableGauge("test.size", () => value);
@@ -165,7 +165,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void A_histogram_has_cumulative_buckets_at_its_advised_bounds_then_sum_and_count()
+    public void AHistogram_HasCumulativeBucketsAtItsAdvisedBoundsThenSumAndCount()
     {
         var histogram = Meter.CreateHistogram<double>("test.latency", "s", "Latency", tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 1] });
@@ -185,7 +185,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void Label_names_are_sanitized_and_values_and_help_escaped()
+    public void LabelNames_AreSanitizedAndValuesAndHelpEscaped()
     {
         var counter = Meter.CreateCounter<long>("test.escapes", unit: null, description: "line\none \\ \"quoted\"");
         counter.Add(1, new KeyValuePair<string, object?>("error.type", "a\"b\\c\nd"), new KeyValuePair<string, object?>("n", 42));
@@ -197,7 +197,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void Past_the_series_limit_measurements_go_to_one_overflow_series()
+    public void PastTheSeriesLimitMeasurements_GoToOneOverflowSeries()
     {
         var counter = Meter.CreateCounter<long>("test.wide");
         for (var i = 0; i < MetricsCollector.MaxSeriesPerInstrument + 5; i++)
@@ -214,7 +214,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void OpenMetrics_names_counter_families_without_total_adds_units_and_ends_with_eof()
+    public void OpenMetrics_NamesCounterFamiliesWithoutTotalAddsUnitsAndEndsWithEof()
     {
         Meter.CreateCounter<double>("test.busy", "s", "Busy").Add(1.5);
         Meter.CreateUpDownCounter<long>("test.open").Add(1);
@@ -228,7 +228,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void Another_meter_with_the_same_name_is_not_collected()
+    public void AnotherMeterWithTheSameName_IsNotCollected()
     {
         using var other = new Meter(NsqLookupMetrics.MeterName);
         other.CreateCounter<long>("test.foreign").Add(1);
@@ -240,7 +240,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void The_runtime_meter_is_collected()
+    public void TheRuntimeMeter_IsCollected()
     {
         var text = _collector.Scrape(openMetrics: false);
 
@@ -251,7 +251,7 @@ public sealed class MetricsCollectorTests : IDisposable
     }
 
     [Fact]
-    public void Concurrent_adds_are_all_counted()
+    public void ConcurrentAdds_AreAllCounted()
     {
         var counter = Meter.CreateCounter<long>("test.concurrent");
         var histogram = Meter.CreateHistogram<double>("test.concurrent.duration");

@@ -11,11 +11,11 @@ public sealed class JournalReplayTests : IDisposable
     public void Dispose() => Directory.Delete(_files.Directory, recursive: true);
 
     [Fact]
-    public void Crc32C_matches_the_standard_check_value() =>
+    public void Crc32C_MatchesTheStandardCheckValue() =>
         Crc32C.Compute("123456789"u8).Should().Be(0xE3069283);
 
     [Fact]
-    public void Every_kind_round_trips()
+    public void EveryKind_RoundTrips()
     {
         AdminAction[] actions =
         [
@@ -34,7 +34,7 @@ public sealed class JournalReplayTests : IDisposable
     }
 
     [Fact]
-    public void Replay_applies_creates_and_deletes_in_order()
+    public void Replay_AppliesCreatesAndDeletesInOrder()
     {
         WriteJournal(AdminAction.CreateTopic("a"), AdminAction.CreateChannel("a", "c"), AdminAction.CreateTopic("b"),
             AdminAction.DeleteTopic("a"), AdminAction.CreateTopic("a"));
@@ -48,7 +48,7 @@ public sealed class JournalReplayTests : IDisposable
     [InlineData(1)]
     [InlineData(5)]
     [InlineData(9)]
-    public void A_record_cut_short_at_the_end_is_dropped_as_incomplete(int cut)
+    public void ARecordCutShortAtTheEnd_IsDroppedAsIncomplete(int cut)
     {
         var length = WriteJournal(AdminAction.CreateTopic("a"), AdminAction.CreateTopic("b"));
         var bytes = File.ReadAllBytes(_files.Journal);
@@ -63,7 +63,7 @@ public sealed class JournalReplayTests : IDisposable
     }
 
     [Fact]
-    public void A_complete_last_record_with_a_bad_checksum_is_dropped_as_damaged()
+    public void ACompleteLastRecordWithABadChecksum_IsDroppedAsDamaged()
     {
         var ends = WriteJournal(AdminAction.CreateTopic("a"), AdminAction.CreateTopic("b"));
         Flip(ends[1] - 1);
@@ -75,7 +75,7 @@ public sealed class JournalReplayTests : IDisposable
     }
 
     [Fact]
-    public void Zeros_after_the_last_record_are_dropped_as_unwritten()
+    public void ZerosAfterTheLastRecord_AreDroppedAsUnwritten()
     {
         var ends = WriteJournal(AdminAction.CreateTopic("a"));
         File.AppendAllText(_files.Journal, new string('\0', 40));
@@ -89,7 +89,7 @@ public sealed class JournalReplayTests : IDisposable
     }
 
     [Fact]
-    public void A_snapshot_without_its_journal_is_fatal()
+    public void ASnapshotWithoutItsJournal_IsFatal()
     {
         SnapshotWriter.WriteSnapshot(_files, 3, [AdminAction.CreateTopic("s")]);
         var load = () => JournalReplay.Load(_files, (_, _, _, _) => { });
@@ -98,7 +98,7 @@ public sealed class JournalReplayTests : IDisposable
     }
 
     [Fact]
-    public void A_directory_never_used_starts_empty()
+    public void ADirectoryNeverUsed_StartsEmpty()
     {
         var result = JournalReplay.Load(_files, (_, _, _, _) => { });
         result.State.Topics.Should().BeEmpty();
@@ -106,7 +106,7 @@ public sealed class JournalReplayTests : IDisposable
     }
 
     [Fact]
-    public void A_bad_record_followed_by_a_valid_one_is_fatal()
+    public void ABadRecordFollowedByAValidOne_IsFatal()
     {
         var ends = WriteJournal(AdminAction.CreateTopic("a"), AdminAction.CreateTopic("b"), AdminAction.CreateTopic("c"));
         Flip(ends[0] + 2); // the length of the middle record
@@ -115,7 +115,7 @@ public sealed class JournalReplayTests : IDisposable
     }
 
     [Fact]
-    public void A_journal_older_than_the_snapshot_is_already_folded_in()
+    public void AJournalOlderThanTheSnapshot_IsAlreadyFoldedIn()
     {
         SnapshotWriter.WriteSnapshot(_files, 1, [AdminAction.CreateTopic("s")]);
         WriteJournal(AdminAction.CreateTopic("old"));

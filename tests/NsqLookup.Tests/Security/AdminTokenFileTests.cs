@@ -15,7 +15,7 @@ public sealed class AdminTokenFileTests
     [InlineData("  tok\n", "tok", true)]
     [InlineData("tok\n\n", "tok", true)]
     [InlineData("a b\tc\n", "a b\tc", false)]
-    public void Whitespace_around_the_token_is_not_part_of_it_and_more_than_a_final_newline_is_reported(string file, string secret, bool trimmed)
+    public void WhitespaceAroundTheToken_IsNotPartOfItAndMoreThanAFinalNewlineIsReported(string file, string secret, bool trimmed)
     {
         AdminTokenFile.TryParse(Encoding.UTF8.GetBytes(file), out var parsed, out var error, out var wasTrimmed).Should().BeTrue(error);
         Encoding.UTF8.GetString(parsed).Should().Be(secret);
@@ -29,7 +29,7 @@ public sealed class AdminTokenFileTests
     [InlineData("tok\rsecond", "the token spans more than one line, and an Authorization header carries one line (put only the token in the file)")]
     [InlineData("to\u0000k", "the token holds control character 0x00 at byte 2, which an Authorization header cannot carry")]
     [InlineData("tok\u007f", "the token holds control character 0x7F at byte 3, which an Authorization header cannot carry")]
-    public void A_token_no_header_can_carry_is_refused_saying_why(string file, string expected)
+    public void ATokenNoHeaderCanCarry_IsRefusedSayingWhy(string file, string expected)
     {
         AdminTokenFile.TryParse(Encoding.UTF8.GetBytes(file), out _, out var error, out _).Should().BeFalse();
         error.Should().Be(expected);
@@ -44,7 +44,7 @@ public sealed class AdminTokenFileTests
     [InlineData("", "secret", false)]
     [InlineData("s", "s", true)]
     [InlineData("ss", "s", false)]
-    public void A_presented_token_matches_only_the_secret_itself(string presented, string secret, bool matches)
+    public void APresentedToken_MatchesOnlyTheSecretItself(string presented, string secret, bool matches)
     {
         AdminTokenFile.FixedTimeMatch(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(secret)).Should().Be(matches);
     }

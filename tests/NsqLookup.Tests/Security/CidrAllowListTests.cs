@@ -33,7 +33,7 @@ public sealed class CidrAllowListTests
     }
 
     [Fact]
-    public void Values_hold_comma_separated_entries_and_add_up()
+    public void ValuesHoldCommaSeparatedEntriesAnd_AddUp()
     {
         CidrAllowList.TryParse(["10.0.0.0/8, 192.168.0.0/16", "::1"], out var list, out _).Should().BeTrue();
         list!.Blocks.Select(b => b.Text).Should().Equal("10.0.0.0/8", "192.168.0.0/16", "::1");
@@ -53,7 +53,7 @@ public sealed class CidrAllowListTests
     [InlineData("/8", "is not an IP address or CIDR block")]
     [InlineData("10.0.0.0/8,", "empty entry")]
     [InlineData("", "empty entry")]
-    public void A_bad_entry_is_named_in_the_error(string value, string expected)
+    public void ABadEntry_IsNamedInTheError(string value, string expected)
     {
         CidrAllowList.TryParse([value], out _, out var error).Should().BeFalse();
         error.Should().Contain(expected);

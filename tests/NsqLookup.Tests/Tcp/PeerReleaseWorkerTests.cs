@@ -17,7 +17,7 @@ public sealed class PeerReleaseWorkerTests : IDisposable
     public void Dispose() => _worker.Dispose();
 
     [Fact]
-    public async Task RemovePeerAsync_detaches_before_it_returns_and_releases_off_the_callers_thread()
+    public async Task RemovePeerAsync_DetachesBeforeItReturnsAndReleasesOffTheCallersThread()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");
