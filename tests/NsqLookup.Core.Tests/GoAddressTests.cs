@@ -11,7 +11,7 @@ public sealed class GoAddressTests
     [InlineData("0.0.0.0", 4161, "0.0.0.0:4161")]
     [InlineData("::ffff:10.1.2.3", 51258, "10.1.2.3:51258")]
     [InlineData("2001:db8::7", 65535, "[2001:db8::7]:65535")]
-    public void Formats_like_go(string address, int port, string expected) =>
+    public void FormatsLikeGo(string address, int port, string expected) =>
         GoAddress.Format(new IPEndPoint(IPAddress.Parse(address), port)).Should().Be(expected);
 
     [Fact]

@@ -191,7 +191,7 @@ public sealed class TombstoneTests
     [Theory]
     [InlineData("::1:4151")]
     [InlineData("[::1]:4151")]
-    public void IPv6_broadcast_address_matches_bare_and_bracketed(string node)
+    public void IPv6BroadcastAddress_MatchesBareAndBracketed(string node)
     {
         var p = _h.Identify("[::1]:50000", broadcastAddress: "::1");
         _h.Register(p, "t");
@@ -209,7 +209,7 @@ public sealed class TombstoneTests
     [InlineData("[::2]:4151")]
     [InlineData("[::1]4151")]
     [InlineData("[[::1]]:4151")]
-    public void IPv6_broadcast_address_rejects_near_misses(string node)
+    public void IPv6BroadcastAddress_RejectsNearMisses(string node)
     {
         var p = _h.Identify("[::1]:50000", broadcastAddress: "::1");
         _h.Register(p, "t");

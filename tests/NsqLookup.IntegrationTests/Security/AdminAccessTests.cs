@@ -75,7 +75,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     [InlineData("Bearer ")]
     [InlineData("Basic czNjcmV0LXRva2VuLTAxMjM0NTY3ODk=")]
     [InlineData("s3cret-token-0123456789")]
-    public async Task A_wrong_token_is_forbidden(string authorization)
+    public async Task AWrongToken_IsForbidden(string authorization)
     {
         await using var daemon = await StartAsync();
         using var other = SourceBound.Http(SourceBound.Other, daemon.HttpPort);

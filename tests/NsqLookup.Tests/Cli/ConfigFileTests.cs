@@ -115,7 +115,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact] // T115
-    public void Command_line_beats_file_beats_default()
+    public void CommandLine_BeatsFileBeatsDefault()
     {
         var o = Resolve("""
             log_level = "warn"
@@ -142,7 +142,7 @@ public sealed class ConfigFileTests
     [InlineData("inactive_producer_timeout = 0", 0)]
     [InlineData("inactive_producer_timeout = \"1500ms\"", 1500)]
     [InlineData("inactive_producer_timeout = \"0\"", null)]
-    public void Durations_are_go_strings_or_integer_milliseconds(string toml, int? ms)
+    public void Durations_AreGoStringsOrIntegerMilliseconds(string toml, int? ms)
     {
         var o = Resolve(toml);
         if (ms is null)
@@ -178,7 +178,7 @@ public sealed class ConfigFileTests
     [InlineData("a = 1\na = 2\n", 2)]
     [InlineData("log_level = \"warn\"\n[t]\nx = 1\n[t]\n", 4)]
     [InlineData("tcp_address = \"unterminated\n", 1)]
-    public void Toml_errors_are_load_failures(string toml, int line)
+    public void TomlErrors_AreLoadFailures(string toml, int line)
     {
         using var file = new TempConfig(toml);
         var o = ResolvePath(file.Path);
@@ -193,7 +193,7 @@ public sealed class ConfigFileTests
     [InlineData("log_level = 3", "3")]
     [InlineData("log_level = true", "true")]
     [InlineData("log_level = [\"warn\", 1.0e6]", "[warn 1e+06]")]
-    public void Bad_log_level_is_fatal(string toml, string shown)
+    public void BadLogLevel_IsFatal(string toml, string shown)
     {
         var o = Resolve(toml);
         o.ExitCode.Should().Be(1);
@@ -201,7 +201,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact] // the original validates log_level before it looks at the command line
-    public void Bad_log_level_is_fatal_even_when_the_flag_is_given()
+    public void BadLogLevel_IsFatalEvenWhenTheFlagIsGiven()
     {
         var o = Resolve("log_level = \"loud\"", "--log-level=info");
         o.ExitCode.Should().Be(1);
@@ -236,7 +236,7 @@ public sealed class ConfigFileTests
     }
 
     [Fact] // the first failing field in nsqlookupd.Options order wins
-    public void Fields_are_resolved_in_the_original_order()
+    public void Fields_AreResolvedInTheOriginalOrder()
     {
         var o = Resolve("tombstone_lifetime = \"abc\"\ninactive_producer_timeout = \"def\"");
         o.Stderr.Should().Contain("for field InactiveProducerTimeout");
@@ -247,7 +247,7 @@ public sealed class ConfigFileTests
     [InlineData("http_address = [\"a\"]", "http_address [a]")]
     [InlineData("broadcast_address = false", "broadcast_address false")]
     [InlineData("log_prefix = 1.5", "log_prefix 1.5")]
-    public void Non_string_values_for_string_options_are_fatal(string toml, string shown)
+    public void NonStringValuesForStringOptions_AreFatal(string toml, string shown)
     {
         var o = Resolve(toml);
         o.ExitCode.Should().Be(1);

@@ -17,7 +17,7 @@ public sealed class FlagErrorTests
     [InlineData("flag needs an argument: -log-level", "-log-level")]
     [InlineData("bad flag syntax: ---tcp-address", "---tcp-address")]
     [InlineData("bad flag syntax: -=x", "-=x")]
-    public void Errors_print_go_text_then_usage_and_exit_2(string message, params string[] args)
+    public void Errors_PrintGoTextThenUsageAndExit2(string message, params string[] args)
     {
         var run = CliRun.Of(args);
         run.ExitCode.Should().Be(2);

@@ -9,7 +9,7 @@ public sealed class FlagSyntaxTests
     [InlineData("--tcp-address=127.0.0.1:0")]
     [InlineData("--tcp-address", "127.0.0.1:0")]
     [InlineData("-tcp-address", "127.0.0.1:0")]
-    public void Tcp_address_forms_are_equivalent(params string[] args)
+    public void TcpAddressForms_AreEquivalent(params string[] args)
     {
         var run = CliRun.Of(args);
         run.ExitCode.Should().BeNull();
@@ -22,7 +22,7 @@ public sealed class FlagSyntaxTests
     [InlineData("--inactive-producer-timeout=1500ms", 1500)]
     [InlineData("--inactive-producer-timeout=5m", 300_000)]
     [InlineData("-inactive-producer-timeout", "1h30m", 5_400_000)]
-    public void Inactive_producer_timeout_takes_go_durations(string flag, object a, object? b = null)
+    public void InactiveProducerTimeout_TakesGoDurations(string flag, object a, object? b = null)
     {
         var args = b is null ? new[] { flag } : new[] { flag, (string)a };
         var ms = (int)(b ?? a);

@@ -52,7 +52,7 @@ public sealed class LimitFlagTests
     [InlineData("0", 0L)]
     [InlineData("9223372036854775807", long.MaxValue)]
     [InlineData("-9223372036854775808", long.MinValue)]
-    public void Go_int_syntax(string text, long expected)
+    public void GoIntSyntax(string text, long expected)
     {
         GoInt.TryParse(text, out var value).Should().BeNull();
         value.Should().Be(expected);

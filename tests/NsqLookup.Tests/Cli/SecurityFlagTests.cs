@@ -71,7 +71,7 @@ public sealed class SecurityFlagTests
     [InlineData("tcp_allow = [1, 2]", "failed parsing tcp_allow [1 2] - expected an array of CIDR strings")]
     [InlineData("http_admin_allow = 7", "failed parsing http_admin_allow 7 - expected an array of CIDR strings")]
     [InlineData("tls_cert = 7", "failed parsing tls_cert 7 - expected a string")]
-    public void A_bad_config_value_is_fatal(string toml, string expected)
+    public void ABadConfigValue_IsFatal(string toml, string expected)
     {
         using var file = new TempConfig(toml);
         var run = CliRun.Of($"--config={file.Path}");

@@ -13,7 +13,7 @@ public sealed class VersionAndHelpTests
     [InlineData("-version=T")]
     [InlineData("-version=TRUE")]
     [InlineData("-version=True")]
-    public void Version_prints_one_stdout_line_and_exits_0(string flag)
+    public void Version_PrintsOneStdoutLineAndExits0(string flag)
     {
         var run = CliRun.Of(flag);
         run.ExitCode.Should().Be(0);

@@ -18,7 +18,7 @@ public sealed class MetricsEndpointTests
     [InlineData("application/openmetrics-text;q=bogus", false)]
     [InlineData("*/*", false)]
     [InlineData("", false)]
-    public void OpenMetrics_only_when_it_is_acceptable_and_preferred(string accept, bool expected) =>
+    public void OpenMetrics_OnlyWhenItIsAcceptableAndPreferred(string accept, bool expected) =>
         MetricsEndpoint.AcceptsOpenMetrics(new StringValues(accept)).Should().Be(expected);
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed partial class QueryParametersFuzzTests
     }
 
     [Fact] // found by the property above: a lone high surrogate used to swallow the '%' after it
-    public void A_lone_surrogate_does_not_hide_a_malformed_escape() =>
+    public void ALoneSurrogate_DoesNotHideAMalformedEscape() =>
         QueryParameters.TryParse("topic=\uD800%zz", out _).Should().BeFalse();
 
     /// <summary>A reference encoder: unreserved ASCII as is, space as <c>+</c> or <c>%20</c>, everything else as UTF-8 <c>%XX</c>.</summary>

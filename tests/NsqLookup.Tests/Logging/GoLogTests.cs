@@ -29,7 +29,7 @@ public sealed partial class GoLogTests
         output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact] // T118
-    public void Every_level_matches_the_go_line_format()
+    public void EveryLevel_MatchesTheGoLineFormat()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogLevel = LogLevel.Debug });
         var log = factory.CreateLogger("NsqLookup.Tcp.TcpServer");
@@ -59,7 +59,7 @@ public sealed partial class GoLogTests
     [Theory] // T118: --log-prefix
     [InlineData("[x] ")]
     [InlineData("")]
-    public void Prefix_is_configurable(string prefix)
+    public void Prefix_IsConfigurable(string prefix)
     {
         var time = new FakeTimeProvider(Noon);
         time.SetLocalTimeZone(TimeZoneInfo.Utc);
@@ -69,7 +69,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact] // T118: --log-level=warn hides INFO
-    public void Level_filters_our_messages()
+    public void Level_FiltersOurMessages()
     {
         var (factory, output) = Build(new NsqLookupOptions { LogLevel = LogLevel.Warning });
         var log = factory.CreateLogger("NsqLookup.Tcp.TcpServer");
@@ -118,7 +118,7 @@ public sealed partial class GoLogTests
     }
 
     [Fact] // docs/protocol.md, "Deliberate differences" item 9: one message is one line
-    public void Control_characters_are_escaped()
+    public void ControlCharacters_AreEscaped()
     {
         var (factory, output) = Build(new NsqLookupOptions());
         factory.CreateLogger("NsqLookup.X").LogInformation(

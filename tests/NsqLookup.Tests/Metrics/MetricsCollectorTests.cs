@@ -26,7 +26,7 @@ public sealed class MetricsCollectorTests : IDisposable
     [InlineData("ratio", "1", "Gauge", "ratio")]
     [InlineData("9lives-x", null, "Gauge", "_9lives_x")]
     [InlineData("requests.total", "{request}", "Counter", "requests")] // the writer adds _total once
-    public void Family_names_follow_the_exporters_mapping(string instrument, string? unit, string kind, string expected) =>
+    public void FamilyNames_FollowTheExportersMapping(string instrument, string? unit, string kind, string expected) =>
         PrometheusNames.Family(instrument, unit, Enum.Parse<MetricKind>(kind)).Should().Be(expected);
 
     /// <summary>The System.Runtime names promtool rejected ("non-histogram and non-summary metrics should not have
@@ -43,7 +43,7 @@ public sealed class MetricsCollectorTests : IDisposable
     [InlineData("test.le.bucket", null, "Counter", "test_le_buckets")]
     [InlineData("test.wait.count", "s", "Histogram", "test_wait_count_seconds")] // a histogram's own suffixes follow
     [InlineData("count", null, "Gauge", "count")]
-    public void Reserved_suffixes_become_plural_nouns(string instrument, string? unit, string kind, string expected) =>
+    public void ReservedSuffixes_BecomePluralNouns(string instrument, string? unit, string kind, string expected) =>
         PrometheusNames.Family(instrument, unit, Enum.Parse<MetricKind>(kind)).Should().Be(expected);
 
     [Theory]
@@ -67,7 +67,7 @@ public sealed class MetricsCollectorTests : IDisposable
     [InlineData("System.Runtime", "dotnet.thread_pool.queue.length", typeof(ObservableCounter<>), "Gauge")]
     [InlineData("System.Runtime", "dotnet.thread_pool.work_item.count", typeof(ObservableCounter<>), "Counter")]
     [InlineData("Other", "dotnet.thread_pool.thread.count", typeof(ObservableCounter<>), "Counter")] // only the runtime's meter
-    public void Values_that_go_down_are_gauges(string meter, string instrument, Type definition, string expected) =>
+    public void ValuesThatGoDown_AreGauges(string meter, string instrument, Type definition, string expected) =>
         PrometheusNames.Kind(meter, instrument, definition).ToString().Should().Be(expected);
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class CidrAllowListTests
     [InlineData("10.0.0.0/8", "::ffff:11.1.1.1", false)]
     [InlineData("::ffff:10.0.0.0/104", "10.3.3.3", true)] // a mapped entry is the IPv4 block it names
     [InlineData("::/0", "2001:db8::1", true)]
-    public void An_entry_matches_the_addresses_of_its_block(string entry, string address, bool expected)
+    public void AnEntry_MatchesTheAddressesOfItsBlock(string entry, string address, bool expected)
     {
         CidrAllowList.TryParse([entry], out var list, out var error).Should().BeTrue(error);
         list!.Contains(IPAddress.Parse(address)).Should().Be(expected);

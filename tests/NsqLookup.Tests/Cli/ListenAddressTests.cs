@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using NsqLookup.Cli;
 
-namespace NsqLookup.IntegrationTests.Cli;
+namespace NsqLookup.Tests.Cli;
 
+/// <summary>Listen addresses parsed the way Go parses them, against a fake resolver; the dual-stack socket they create
+/// is tested on a real socket in the integration tests (<c>DualModeSocketTests</c>).</summary>
 public sealed class ListenAddressTests
 {
     private static IPAddress[] Hosts(string host) => host switch
@@ -25,7 +27,7 @@ public sealed class ListenAddressTests
     [InlineData("0.0.0.0:4160", 4160)]
     [InlineData("[::]:0", 0)]
     [InlineData("0.0.0.0:", 0)]
-    public void Wildcard_binds_ipv6_any_dual_mode(string text, int port)
+    public void Wildcard_BindsIpv6AnyDualMode(string text, int port)
     {
         var a = Parse(text);
         a.Text.Should().Be(text);
@@ -48,7 +50,7 @@ public sealed class ListenAddressTests
     [InlineData("10.1.2.3:+80", "10.1.2.3", 80)]
     [InlineData("localhost:4161", "127.0.0.1", 4161)]
     [InlineData("v6only.example:1", "2001:db8::1", 1)]
-    public void Literals_and_hostnames_bind_one_address(string text, string address, int port)
+    public void LiteralsAndHostnames_BindOneAddress(string text, string address, int port)
     {
         var a = Parse(text);
         a.EndPoint.Should().Be(new IPEndPoint(IPAddress.Parse(address), port));
@@ -67,7 +69,7 @@ public sealed class ListenAddressTests
     [InlineData("127.0.0.1:-1", "address -1: invalid port")]
     [InlineData("127.0.0.1:http", "lookup tcp/http: unknown port")]
     [InlineData("nothing.example:1", "lookup nothing.example: no such host")]
-    public void Bad_addresses_give_go_style_errors(string text, string expected)
+    public void BadAddresses_GiveGoStyleErrors(string text, string expected)
     {
         ListenAddress.TryParse(text, Hosts, out var result, out var error).Should().BeFalse();
         result.Should().BeNull();
@@ -85,21 +87,4 @@ public sealed class ListenAddressTests
     public void Parse_ThrowsFormatExceptionWithTheMessage() =>
         FluentActions.Invoking(() => ListenAddress.Parse("nope")).Should()
             .Throw<FormatException>().WithMessage("address nope: missing port in address");
-
-    [Fact]
-    public void DualModeSocket_AcceptsIpv4AndIpv6Clients()
-    {
-        if (!Socket.OSSupportsIPv6)
-            return;
-        using var listener = Parse("0.0.0.0:0").CreateSocket();
-        listener.Bind(Parse("0.0.0.0:0").EndPoint);
-        listener.Listen();
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        GoAddress.Format(listener.LocalEndPoint).Should().Be($"[::]:{port}");
-
-        using var v4 = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        v4.Connect(IPAddress.Loopback, port);
-        using var accepted = listener.Accept();
-        GoAddress.Format(accepted.RemoteEndPoint).Should().StartWith("127.0.0.1:");
-    }
 }
