@@ -11,15 +11,15 @@ public sealed class GoAddressTests
     [InlineData("0.0.0.0", 4161, "0.0.0.0:4161")]
     [InlineData("::ffff:10.1.2.3", 51258, "10.1.2.3:51258")]
     [InlineData("2001:db8::7", 65535, "[2001:db8::7]:65535")]
-    public void Formats_like_go(string address, int port, string expected) =>
+    public void FormatsLikeGo(string address, int port, string expected) =>
         GoAddress.Format(new IPEndPoint(IPAddress.Parse(address), port)).Should().Be(expected);
 
     [Fact]
-    public void Ipv6_any_prints_bracketed() =>
+    public void Ipv6Any_PrintsBracketed() =>
         GoAddress.Format(new IPEndPoint(IPAddress.IPv6Any, 4160)).Should().Be("[::]:4160");
 
     [Fact]
-    public void Untyped_endpoint_overload_handles_ip_and_null()
+    public void UntypedEndpointOverload_HandlesIpAndNull()
     {
         EndPoint ep = new IPEndPoint(IPAddress.IPv6Loopback, 7);
         GoAddress.Format(ep).Should().Be("[::1]:7");

@@ -25,7 +25,7 @@ public sealed class GoDurationParseTests
     [InlineData("1h1m1s1ms1us100ns", 3_661_001_001_100L)]
     [InlineData("0.000000001h", 3_600L)]
     [InlineData("9223372036s", 9_223_372_036_000_000_000L)]
-    public void Accepts_go_syntax(string text, long nanoseconds)
+    public void AcceptsGoSyntax(string text, long nanoseconds)
     {
         GoDuration.TryParse(text, out var value).Should().BeTrue();
         value.Should().Be(TimeSpan.FromTicks(nanoseconds / 100));
@@ -51,7 +51,7 @@ public sealed class GoDurationParseTests
     [InlineData("9223372037s")]
     [InlineData("99999999999999999999ns")]
     [InlineData("00")]
-    public void Rejects_what_go_rejects(string text) =>
+    public void RejectsWhatGoRejects(string text) =>
         GoDuration.TryParse(text, out _).Should().BeFalse();
 
     [Theory]
@@ -59,13 +59,13 @@ public sealed class GoDurationParseTests
     [InlineData("", "time: invalid duration \"\"")]
     [InlineData("1000", "time: missing unit in duration \"1000\"")]
     [InlineData("1d", "time: unknown unit \"d\" in duration \"1d\"")]
-    public void Reports_go_error_text(string text, string expected)
+    public void ReportsGoErrorText(string text, string expected)
     {
         GoDuration.TryParse(text, out _, out var error).Should().BeFalse();
         error.Should().Be(expected);
     }
 
     [Fact]
-    public void Negative_extreme_is_allowed() =>
+    public void NegativeExtreme_IsAllowed() =>
         GoDuration.TryParse("-9223372036854775808ns", out _).Should().BeTrue();
 }

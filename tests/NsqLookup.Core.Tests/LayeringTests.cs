@@ -6,7 +6,7 @@ namespace NsqLookup.Core.Tests;
 /// <summary>
 /// One direction through Core: the protocol acts on the registry, the registry knows nothing of the wire. No type in
 /// <c>NsqLookup.Registry</c> names a <c>NsqLookup.Protocol</c> type in its fields, properties, constructors or methods;
-/// the name rules both need (<see cref="Names"/>) live in the root namespace.
+/// the name rules both need (<see cref="Names"/>) live in the root namespace. Core itself knows nothing of the daemon.
 /// </summary>
 public sealed class LayeringTests
 {
@@ -14,7 +14,7 @@ public sealed class LayeringTests
         | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
     [Fact]
-    public void The_registry_does_not_reference_the_protocol()
+    public void TheRegistry_DoesNotReferenceTheProtocol()
     {
         var registry = typeof(RegistrationDB).Assembly.GetTypes().Where(t => t.Namespace == "NsqLookup.Registry").ToList();
         registry.Should().NotBeEmpty();
@@ -22,8 +22,18 @@ public sealed class LayeringTests
         offenders.Should().BeEmpty();
     }
 
+    /// <summary>Core is protocol and registry only: no server, no ASP.NET, no daemon. And this project tests
+    /// Core alone; the daemon's types are unit-tested in NsqLookup.Tests.</summary>
     [Fact]
-    public void The_name_rules_are_neutral() => typeof(Names).Namespace.Should().Be("NsqLookup");
+    public void CoreAndItsTests_ReferenceNeitherTheDaemonNorAspNetCore()
+    {
+        var core = typeof(RegistrationDB).Assembly.GetReferencedAssemblies().Select(a => a.Name).ToList();
+        core.Should().NotContain("nsqlookupd").And.NotContain(n => n!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal));
+        typeof(LayeringTests).Assembly.GetReferencedAssemblies().Select(a => a.Name).Should().NotContain("nsqlookupd");
+    }
+
+    [Fact]
+    public void TheNameRules_AreNeutral() => typeof(Names).Namespace.Should().Be("NsqLookup");
 
     private static bool IsProtocol(Type type) =>
         (type.IsArray || type.IsByRef ? type.GetElementType()! : type) is var t

@@ -45,15 +45,15 @@ public sealed class NamesTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void IsValid_string(string name, bool valid) => Names.IsValid(name).Should().Be(valid);
+    public void IsValid_String(string name, bool valid) => Names.IsValid(name).Should().Be(valid);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void IsValid_char_span(string name, bool valid) => Names.IsValid(name.AsSpan()).Should().Be(valid);
+    public void IsValid_CharSpan(string name, bool valid) => Names.IsValid(name.AsSpan()).Should().Be(valid);
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void IsValid_utf8_bytes(string name, bool valid) =>
+    public void IsValid_Utf8Bytes(string name, bool valid) =>
         Names.IsValid(Encoding.UTF8.GetBytes(name).AsSpan()).Should().Be(valid);
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class NamesTests
     }
 
     [Fact]
-    public void Bytes_above_ascii_never_pass_as_letters()
+    public void BytesAboveAscii_NeverPassAsLetters()
     {
         // (char)0xC0 is 'À' and (char)0xB2 is '²': neither may count as a letter or digit.
         for (var b = 0x80; b <= 0xFF; b++)
@@ -74,7 +74,7 @@ public sealed class NamesTests
     }
 
     [Fact]
-    public void Every_ascii_byte_is_judged_alike_by_both_overloads()
+    public void EveryAsciiByte_IsJudgedAlikeByBothOverloads()
     {
         for (var b = 0; b < 0x80; b++)
         {
@@ -90,6 +90,6 @@ public sealed class NamesTests
     [InlineData("c", false)]
     [InlineData("c#Ephemeral", false)]
     [InlineData("c#ephemeral.x", false)]
-    public void IsEphemeral_means_ends_with_the_suffix(string name, bool ephemeral) =>
+    public void IsEphemeral_MeansEndsWithTheSuffix(string name, bool ephemeral) =>
         Names.IsEphemeral(name).Should().Be(ephemeral);
 }

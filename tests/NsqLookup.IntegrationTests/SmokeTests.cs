@@ -6,7 +6,7 @@ namespace NsqLookup.IntegrationTests;
 public sealed class SmokeTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Daemon_starts_on_port_zero_and_reports_real_ports()
+    public async Task Daemon_StartsOnPortZeroAndReportsRealPorts()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
         daemon.TcpEndPoint.Port.Should().BePositive();

@@ -37,7 +37,7 @@ public sealed class CommandReaderFuzzTests
         .Array[0, 8].Select(parts => parts.SelectMany(p => p).ToArray());
 
     [Fact]
-    public void Lines_do_not_depend_on_segmentation()
+    public void Lines_DoNotDependOnSegmentation()
     {
         Gen.Select(Bytes, Gen.Int[1, 9].Array[1, 20]).Sample((data, cuts) =>
         {
@@ -55,7 +55,7 @@ public sealed class CommandReaderFuzzTests
     }
 
     [Fact]
-    public void Whole_commands_do_not_depend_on_segmentation()
+    public void WholeCommands_DoNotDependOnSegmentation()
     {
         Gen.Select(Stream, Gen.Int[1, 9].Array[1, 20]).Sample((data, cuts) =>
         {
@@ -66,7 +66,7 @@ public sealed class CommandReaderFuzzTests
     }
 
     [Fact]
-    public void Tokenize_never_throws_and_stays_in_bounds()
+    public void Tokenize_NeverThrowsAndStaysInBounds()
     {
         Bytes.Sample(line =>
         {
@@ -82,7 +82,7 @@ public sealed class CommandReaderFuzzTests
     }
 
     [Fact]
-    public void Tokenize_matches_trim_then_split_on_valid_utf8()
+    public void Tokenize_MatchesTrimThenSplitOnValidUtf8()
     {
         // .NET's string.Trim() trims the Unicode White_Space set, which is exactly Go's unicode.IsSpace.
         Gen.String[Gen.Char[" \t\r\v\f\u0085\u00a0\u2003\u3000aZ#.-_é€"], 0, 30].Sample(s =>

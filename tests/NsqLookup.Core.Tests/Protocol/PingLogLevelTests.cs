@@ -10,7 +10,7 @@ public sealed class PingLogLevelTests
     private static readonly byte[] OkFrame = Frame("OK");
 
     [Fact]
-    public async Task Ping_is_logged_at_info_by_default()
+    public async Task Ping_IsLoggedAtInfoByDefault()
     {
         await using var h = new ProtocolHarness();
         await h.IdentifyAsync();
@@ -20,7 +20,7 @@ public sealed class PingLogLevelTests
     }
 
     [Fact]
-    public async Task Quiet_pings_log_at_debug()
+    public async Task QuietPings_LogAtDebug()
     {
         await using var h = new ProtocolHarness(logging: new LookupProtocolLogging { PingLevel = LogLevel.Debug });
         await h.IdentifyAsync();

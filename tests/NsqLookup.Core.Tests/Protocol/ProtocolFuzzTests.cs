@@ -51,7 +51,7 @@ public sealed class ProtocolFuzzTests
     private static readonly Gen<int[]> Cuts = Gen.Int[1, 24].Array[1, 30];
 
     [Fact]
-    public async Task Any_stream_any_segmentation_same_outcome_bounded_memory()
+    public async Task AnyStreamAnySegmentationSameOutcomeBoundedMemory()
     {
         var registered = 0;
         var runs = 0;
@@ -73,7 +73,7 @@ public sealed class ProtocolFuzzTests
     }
 
     [Fact]
-    public async Task Random_bytes_one_byte_at_a_time_never_throw()
+    public async Task RandomBytesOneByteAtATime_NeverThrow()
     {
         await Gen.Byte.Array[0, 400].SampleAsync(async data =>
         {
@@ -85,7 +85,7 @@ public sealed class ProtocolFuzzTests
     }
 
     [Fact]
-    public async Task A_1MiB_line_trickled_in_1000_byte_segments_holds_at_most_the_line_cap_plus_one_segment()
+    public async Task A1MiBLineTrickledIn1000ByteSegments_HoldsAtMostTheLineCapPlusOneSegment()
     {
         var limits = new LookupProtocolLimits();
         var chunks = Enumerable.Range(0, 1049).Select(_ => Enumerable.Repeat((byte)'A', 1000).ToArray()).ToArray();
@@ -95,7 +95,7 @@ public sealed class ProtocolFuzzTests
     }
 
     [Fact]
-    public async Task An_identify_body_at_the_cap_trickled_holds_at_most_the_body_plus_one_segment()
+    public async Task AnIdentifyBodyAtTheCapTrickled_HoldsAtMostTheBodyPlusOneSegment()
     {
         var limits = new LookupProtocolLimits();
         var body = new byte[limits.MaxIdentifyBodySize];

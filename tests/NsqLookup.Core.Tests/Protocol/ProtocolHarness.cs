@@ -5,7 +5,6 @@ using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using NsqLookup.Protocol;
 using NsqLookup.Registry;
-using NsqLookup.Tcp;
 
 namespace NsqLookup.Core.Tests.Protocol;
 
@@ -160,7 +159,7 @@ internal sealed class ProtocolHarness : IAsyncDisposable
         public Shared(ServerIdentity? identity = null)
         {
             Db = new RegistrationDB(Time, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45));
-            Releases = new PeerReleaseWorker(Db);
+            Releases = new TestPeerRelease(Db);
             Identity = identity ?? new() { BroadcastAddress = "lk1.example", Hostname = "vm", TcpPort = 4160, HttpPort = 4161 };
         }
 
@@ -168,8 +167,8 @@ internal sealed class ProtocolHarness : IAsyncDisposable
 
         public RegistrationDB Db { get; }
 
-        /// <summary>The daemon's release worker, as the TCP server runs it.</summary>
-        public PeerReleaseWorker Releases { get; }
+        /// <summary>Releases on the test's thread; a test may begin the exit.</summary>
+        public TestPeerRelease Releases { get; }
 
         public ServerIdentity Identity { get; }
 

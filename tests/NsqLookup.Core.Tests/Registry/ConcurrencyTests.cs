@@ -9,7 +9,7 @@ public sealed class ConcurrencyTests
     private const int Iterations = 300;
 
     [Fact]
-    public async Task Concurrent_churn_and_queries_leave_a_consistent_registry()
+    public async Task Concurrent_ChurnAndQueriesLeaveAConsistentRegistry()
     {
         var h = new RegistryHarness(inactiveProducerTimeout: TimeSpan.FromSeconds(1), tombstoneLifetime: TimeSpan.FromSeconds(1));
         using var start = new Barrier(Workers + 2);

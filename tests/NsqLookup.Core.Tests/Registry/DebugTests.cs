@@ -34,7 +34,7 @@ public sealed class DebugTests
     }
 
     [Fact]
-    public void Keys_without_entries_are_left_out()
+    public void KeysWithoutEntries_AreLeftOut()
     {
         _h.Db.AddRegistration(Registration.Topic("empty"));
         _h.Db.AddRegistration(Registration.Channel("empty", "c"));
@@ -46,7 +46,7 @@ public sealed class DebugTests
     }
 
     [Fact]
-    public void LastUpdate_is_the_fake_clocks_unix_nanoseconds_shared_by_all_entries()
+    public void LastUpdate_IsTheFakeClocksUnixNanosecondsSharedByAllEntries()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");
@@ -64,7 +64,7 @@ public sealed class DebugTests
     }
 
     [Fact]
-    public void Debug_does_not_filter_inactive_or_tombstoned_entries()
+    public void Debug_DoesNotFilterInactiveOrTombstonedEntries()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -76,7 +76,7 @@ public sealed class DebugTests
     }
 
     [Fact]
-    public void Entries_of_one_key_list_every_peer()
+    public void EntriesOfOneKeyListEveryPeer()
     {
         var a = _h.Identify("10.0.0.1:1000");
         var b = _h.Identify("10.0.0.2:1000");

@@ -55,7 +55,7 @@ public sealed class DisconnectTests
     }
 
     [Fact]
-    public void A_detached_peer_is_gone_from_every_answer_before_its_entries_are_released()
+    public void ADetachedPeer_IsGoneFromEveryAnswerBeforeItsEntriesAreReleased()
     {
         var a = _h.Identify("10.0.0.1:1000", broadcastAddress: "a");
         var b = _h.Identify("10.0.0.2:1000", broadcastAddress: "b");
@@ -88,7 +88,7 @@ public sealed class DisconnectTests
     }
 
     [Fact]
-    public void A_new_connection_may_take_the_id_of_one_still_being_released()
+    public void ANewConnection_MayTakeTheIdOfOneStillBeingReleased()
     {
         var old = _h.Identify("10.0.0.1:1000");
         _h.Register(old, "t", "c");
@@ -105,7 +105,7 @@ public sealed class DisconnectTests
     }
 
     [Fact]
-    public void RemovePeer_of_an_unknown_or_removed_peer_returns_nothing()
+    public void RemovePeer_OfAnUnknownOrRemovedPeerReturnsNothing()
     {
         var p = _h.Identify("10.0.0.1:1000");
 
@@ -115,7 +115,7 @@ public sealed class DisconnectTests
     }
 
     [Fact]
-    public void RemovePeer_skips_keys_already_deleted_or_unregistered()
+    public void RemovePeer_SkipsKeysAlreadyDeletedOrUnregistered()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");
@@ -127,7 +127,7 @@ public sealed class DisconnectTests
     }
 
     [Fact]
-    public void Reconnect_from_the_same_address_is_a_fresh_untombstoned_peer()
+    public void ReconnectFromTheSameAddress_IsAFreshUntombstonedPeer()
     {
         var old = _h.Identify("10.0.0.1:1000");
         _h.Register(old, "t");

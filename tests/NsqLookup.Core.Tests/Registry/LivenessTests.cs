@@ -41,7 +41,7 @@ public sealed class LivenessTests
     }
 
     [Fact]
-    public void Touch_refreshes_every_entry_of_the_peer_at_once()
+    public void Touch_RefreshesEveryEntryOfThePeerAtOnce()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -82,7 +82,7 @@ public sealed class LivenessTests
     }
 
     [Fact]
-    public void Exactly_at_the_timeout_is_still_active()
+    public void ExactlyAtTheTimeout_IsStillActive()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -97,7 +97,7 @@ public sealed class LivenessTests
     }
 
     [Fact]
-    public void Only_the_silent_peer_is_hidden()
+    public void OnlyTheSilentPeer_IsHidden()
     {
         var quiet = _h.Identify("10.0.0.1:1000");
         var chatty = _h.Identify("10.0.0.2:1000");
@@ -113,7 +113,7 @@ public sealed class LivenessTests
     }
 
     [Fact]
-    public void Touch_returns_the_time_since_the_previous_touch()
+    public void Touch_ReturnsTheTimeSinceThePreviousTouch()
     {
         var p = new IdentifyBody { BroadcastAddress = "b", TcpPort = 1, HttpPort = 2, Version = "v" }.ToPeer("10.0.0.1:1000");
 

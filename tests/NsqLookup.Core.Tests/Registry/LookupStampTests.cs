@@ -10,7 +10,7 @@ public sealed class LookupStampTests
     private readonly RegistryHarness _h = new(inactiveProducerTimeout: TimeSpan.FromSeconds(300));
 
     [Fact]
-    public void A_stamp_comes_back_until_the_topic_changes()
+    public void AStamp_ComesBackUntilTheTopicChanges()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");
@@ -29,7 +29,7 @@ public sealed class LookupStampTests
     }
 
     [Fact]
-    public void A_stamp_expires_when_a_listed_producer_could_turn_inactive()
+    public void AStamp_ExpiresWhenAListedProducerCouldTurnInactive()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -49,7 +49,7 @@ public sealed class LookupStampTests
     }
 
     [Fact]
-    public void A_stamp_of_a_deleted_topic_never_matches_the_topic_created_again()
+    public void AStampOfADeletedTopic_NeverMatchesTheTopicCreatedAgain()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -64,7 +64,7 @@ public sealed class LookupStampTests
     }
 
     [Fact]
-    public void A_stamp_goes_stale_when_a_listed_peer_disconnects()
+    public void AStamp_GoesStaleWhenAListedPeerDisconnects()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");

@@ -9,7 +9,7 @@ public sealed class NodeRowTests
     private readonly RegistryHarness _h = new();
 
     [Fact]
-    public void The_row_instance_stays_across_polls_and_changes_with_the_peers_topic_entries_only()
+    public void TheRowInstance_StaysAcrossPollsAndChangesWithThePeersTopicEntriesOnly()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t1");
@@ -37,7 +37,7 @@ public sealed class NodeRowTests
     }
 
     [Fact]
-    public void A_row_with_a_tombstone_is_built_per_poll_and_never_kept()
+    public void ARowWithATombstone_IsBuiltPerPollAndNeverKept()
     {
         var p = _h.Identify("10.0.0.1:1000");
         var q = _h.Identify("10.0.0.2:1000", broadcastAddress: "nsqd2.example");
@@ -57,7 +57,7 @@ public sealed class NodeRowTests
     }
 
     [Fact]
-    public void A_new_peer_with_the_same_id_gets_a_new_row()
+    public void ANewPeerWithTheSameId_GetsANewRow()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");

@@ -56,7 +56,7 @@ public sealed class NodesTests
     }
 
     [Fact]
-    public void Channel_registrations_are_not_listed_as_topics()
+    public void ChannelRegistrations_AreNotListedAsTopics()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Db.AddProducer(Registration.Channel("only-channel", "c"), p);
@@ -110,7 +110,7 @@ public sealed class NodesTests
     }
 
     [Fact]
-    public void DeleteTopic_removes_orphaned_channel_keys_too()
+    public void DeleteTopic_RemovesOrphanedChannelKeysToo()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "e#ephemeral", "ch");
@@ -123,7 +123,7 @@ public sealed class NodesTests
     }
 
     [Fact]
-    public void Tombstoned_node_is_still_listed_but_inactive_node_is_not()
+    public void TombstonedNode_IsStillListedButInactiveNodeIsNot()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -136,7 +136,7 @@ public sealed class NodesTests
     }
 
     [Fact]
-    public void Node_carries_the_identify_fields()
+    public void Node_CarriesTheIdentifyFields()
     {
         var p = _h.Identify("10.0.0.1:1000", broadcastAddress: "b.example", tcpPort: 1, httpPort: 2);
 

@@ -30,7 +30,7 @@ public sealed class PruningTests
     }
 
     [Fact]
-    public void The_grace_period_counts_from_the_detach_when_the_release_comes_later()
+    public void TheGracePeriod_CountsFromTheDetachWhenTheReleaseComesLater()
     {
         var h = new RegistryHarness(inactiveProducerTimeout: TimeSpan.FromHours(1));
         var detached = h.Identify("127.0.0.1:1");

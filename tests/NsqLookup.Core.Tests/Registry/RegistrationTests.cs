@@ -8,7 +8,7 @@ public sealed class RegistrationTests
     private readonly RegistryHarness _h = new();
 
     [Fact]
-    public void AddRegistration_creates_the_key_once_and_adds_no_producer()
+    public void AddRegistration_CreatesTheKeyOnceAndAddsNoProducer()
     {
         _h.Db.AddRegistration(Registration.Topic("x")).Should().BeTrue();
         _h.Db.AddRegistration(Registration.Topic("x")).Should().BeFalse();
@@ -19,7 +19,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void AddRegistrations_makes_the_same_directory_as_one_AddRegistration_per_key()
+    public void AddRegistrations_MakesTheSameDirectoryAsOneAddRegistrationPerKey()
     {
         Registration[] keys =
         [
@@ -68,7 +68,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void AddRegistration_of_an_existing_key_keeps_its_producers()
+    public void AddRegistration_OfAnExistingKeyKeepsItsProducers()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -129,7 +129,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void AddProducer_for_an_existing_entry_keeps_its_tombstone()
+    public void AddProducer_ForAnExistingEntryKeepsItsTombstone()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -144,7 +144,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void Unregister_reports_what_it_did_and_never_deletes_a_durable_key()
+    public void Unregister_ReportsWhatItDidAndNeverDeletesADurableKey()
     {
         var a = _h.Identify("10.0.0.1:1000");
         var b = _h.Identify("10.0.0.1:1001");
@@ -171,7 +171,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void Unregister_of_a_missing_key_is_a_no_op()
+    public void UnregisterOfAMissingKey_IsANoOp()
     {
         _h.Db.UnregisterTopic("never", "10.0.0.1:1000").Should().BeEquivalentTo(new TopicUnregistration([], false));
         _h.Db.UnregisterChannel("never", "c", "10.0.0.1:1000").Should().BeFalse();
@@ -180,7 +180,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void A_disconnect_keeps_ephemeral_keys()
+    public void ADisconnect_KeepsEphemeralKeys()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "e#ephemeral", "c#ephemeral");
@@ -195,7 +195,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void DeleteChannel_deletes_the_key_with_its_entries()
+    public void DeleteChannel_DeletesTheKeyWithItsEntries()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");
@@ -210,7 +210,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void DeleteTopic_drops_it_from_nodes()
+    public void DeleteTopic_DropsItFromNodes()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -225,7 +225,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void A_producer_removed_with_its_key_can_register_again()
+    public void AProducerRemovedWithItsKey_CanRegisterAgain()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -238,7 +238,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void Topics_and_channels_list_keys_without_producers()
+    public void TopicsAndChannelsListKeysWithoutProducers()
     {
         _h.Db.AddRegistration(Registration.Topic("a"));
         _h.Db.AddRegistration(Registration.Channel("a", "c1"));
@@ -264,7 +264,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void Channels_outlive_a_deleted_topic_key()
+    public void Channels_OutliveADeletedTopicKey()
     {
         // The T58 shape: the topic key is gone, its channel keys are not (an ephemeral topic's last producer left).
         var p = _h.Identify("10.0.0.1:1000");
@@ -278,7 +278,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void A_channel_only_key_does_not_make_the_topic_exist()
+    public void AChannelOnlyKey_DoesNotMakeTheTopicExist()
     {
         _h.Db.AddRegistration(Registration.Channel("t", "c"));
 
@@ -287,7 +287,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void Names_are_case_sensitive_keys()
+    public void Names_AreCaseSensitiveKeys()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "T", "C");
@@ -300,7 +300,7 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void Queries_return_copies()
+    public void Queries_ReturnCopies()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");

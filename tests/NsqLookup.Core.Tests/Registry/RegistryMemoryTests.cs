@@ -19,7 +19,7 @@ public sealed class RegistryMemoryTests(ITestOutputHelper output)
     private const int ChannelsPerTopic = 5;
 
     [Fact]
-    public void A_large_directory_costs_at_most_100_bytes_per_entry()
+    public void ALargeDirectory_CostsAtMost100BytesPerEntry()
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var h = new RegistryHarness();

@@ -40,7 +40,7 @@ public sealed class RegistryModelTests
         (kind, conn, topic, channel, arg) => new RegistryOp(kind, conn, topic, channel, arg));
 
     [Fact]
-    public void Random_sessions_match_the_flat_map_model() =>
+    public void RandomSessions_MatchTheFlatMapModel() =>
         Op.Array[1, 60].Sample(
             ops => new Session().Run(ops),
             iter: 400,

@@ -18,7 +18,7 @@ public sealed class RegistryTypesTests
     };
 
     [Fact]
-    public void Registration_names_are_the_debug_member_names()
+    public void RegistrationNames_AreTheDebugMemberNames()
     {
         Registration.Client.ToString().Should().Be("client::");
         Registration.Topic("t").ToString().Should().Be("topic:t:");
@@ -26,7 +26,7 @@ public sealed class RegistryTypesTests
     }
 
     [Fact]
-    public void Registration_is_a_value_key()
+    public void Registration_IsAValueKey()
     {
         Registration.Topic("t").Should().Be(new Registration("topic", "t", ""));
         Registration.Channel("t", "c").Should().NotBe(Registration.Channel("T", "c"));
@@ -37,7 +37,7 @@ public sealed class RegistryTypesTests
     }
 
     [Fact]
-    public void IdentifyBody_with_every_required_field_passes() => Valid.HasRequiredFields.Should().BeTrue();
+    public void IdentifyBody_WithEveryRequiredFieldPasses() => Valid.HasRequiredFields.Should().BeTrue();
 
     [Fact]
     public void T19_T20_MissingRequiredField_Fails()
@@ -58,7 +58,7 @@ public sealed class RegistryTypesTests
     }
 
     [Fact]
-    public void PeerInfo_copies_the_body_and_uses_the_id_as_remote_address()
+    public void PeerInfo_CopiesTheBodyAndUsesTheIdAsRemoteAddress()
     {
         var peer = Valid.ToPeer("[::1]:50000");
 

@@ -10,7 +10,7 @@ public sealed class RestoredTombstoneTests
     private readonly RegistryHarness _h = new(tombstoneLifetime: TimeSpan.FromSeconds(45));
 
     [Fact]
-    public void A_restored_tombstone_marks_the_producer_when_it_registers_again_with_the_original_stamp()
+    public void ARestoredTombstone_MarksTheProducerWhenItRegistersAgainWithTheOriginalStamp()
     {
         var at = RegistryHarness.Start - TimeSpan.FromSeconds(10);
         _h.Db.RestoreTombstone("t", "nsqd1.example:4151", at).Should().BeTrue();
@@ -28,7 +28,7 @@ public sealed class RestoredTombstoneTests
     }
 
     [Fact]
-    public void A_restored_tombstone_marks_an_existing_entry_at_once_and_makes_its_lookup_stamp_stale()
+    public void ARestoredTombstone_MarksAnExistingEntryAtOnceAndMakesItsLookupStampStale()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -44,7 +44,7 @@ public sealed class RestoredTombstoneTests
     }
 
     [Fact]
-    public void A_lapsed_tombstone_is_not_restored()
+    public void ALapsedTombstone_IsNotRestored()
     {
         _h.Db.RestoreTombstone("t", "nsqd1.example:4151", RegistryHarness.Start - TimeSpan.FromSeconds(45)).Should().BeFalse();
         var p = _h.Identify("10.0.0.1:1000");
@@ -53,7 +53,7 @@ public sealed class RestoredTombstoneTests
     }
 
     [Fact]
-    public void Deleting_the_topic_forgets_its_restored_tombstones()
+    public void DeletingTheTopic_ForgetsItsRestoredTombstones()
     {
         _h.Db.RestoreTombstone("t", "nsqd1.example:4151", RegistryHarness.Start).Should().BeTrue();
         _h.Db.AddRegistration(Registration.Topic("t"));
@@ -66,7 +66,7 @@ public sealed class RestoredTombstoneTests
     }
 
     [Fact]
-    public void The_tombstone_leaves_with_its_entry_and_the_row_is_versioned_again()
+    public void TheTombstone_LeavesWithItsEntryAndTheRowIsVersionedAgain()
     {
         _h.Db.RestoreTombstone("t", "nsqd1.example:4151", RegistryHarness.Start).Should().BeTrue();
         var p = _h.Identify("10.0.0.1:1000");

@@ -9,7 +9,7 @@ public sealed class TombstoneMatchesTests
     private readonly RegistryHarness _h = new(tombstoneLifetime: TimeSpan.FromSeconds(45));
 
     [Fact]
-    public void It_counts_what_a_tombstone_would_mark_without_marking_it()
+    public void It_CountsWhatATombstoneWouldMarkWithoutMarkingIt()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");

@@ -65,7 +65,7 @@ public sealed class TombstoneTests
     }
 
     [Fact]
-    public void Tombstone_is_in_effect_strictly_less_than_the_lifetime()
+    public void Tombstone_IsInEffectStrictlyLessThanTheLifetime()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -81,7 +81,7 @@ public sealed class TombstoneTests
     }
 
     [Fact]
-    public void Re_tombstoning_restamps()
+    public void ReTombstoning_Restamps()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");
@@ -162,7 +162,7 @@ public sealed class TombstoneTests
     }
 
     [Fact]
-    public void Tombstone_stamps_every_matching_peer_and_no_other()
+    public void Tombstone_StampsEveryMatchingPeerAndNoOther()
     {
         var a = _h.Identify("10.0.0.1:1000");
         var b = _h.Identify("10.0.0.1:1001");
@@ -177,7 +177,7 @@ public sealed class TombstoneTests
     }
 
     [Fact]
-    public void Tombstone_applies_to_topic_entries_only()
+    public void Tombstone_AppliesToTopicEntriesOnly()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t", "c");
@@ -191,7 +191,7 @@ public sealed class TombstoneTests
     [Theory]
     [InlineData("::1:4151")]
     [InlineData("[::1]:4151")]
-    public void IPv6_broadcast_address_matches_bare_and_bracketed(string node)
+    public void IPv6BroadcastAddress_MatchesBareAndBracketed(string node)
     {
         var p = _h.Identify("[::1]:50000", broadcastAddress: "::1");
         _h.Register(p, "t");
@@ -209,7 +209,7 @@ public sealed class TombstoneTests
     [InlineData("[::2]:4151")]
     [InlineData("[::1]4151")]
     [InlineData("[[::1]]:4151")]
-    public void IPv6_broadcast_address_rejects_near_misses(string node)
+    public void IPv6BroadcastAddress_RejectsNearMisses(string node)
     {
         var p = _h.Identify("[::1]:50000", broadcastAddress: "::1");
         _h.Register(p, "t");

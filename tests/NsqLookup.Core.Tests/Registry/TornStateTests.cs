@@ -12,7 +12,7 @@ public sealed class TornStateTests
     private static readonly TimeSpan RunFor = TimeSpan.FromMilliseconds(600);
 
     [Fact]
-    public async Task Readers_never_see_a_half_built_or_half_deleted_topic()
+    public async Task Readers_NeverSeeAHalfBuiltOrHalfDeletedTopic()
     {
         var h = new RegistryHarness();
         var owner = h.Identify("10.0.0.1:1000");
@@ -85,7 +85,7 @@ public sealed class TornStateTests
     }
 
     [Fact]
-    public async Task A_topic_and_its_only_producer_appear_and_vanish_together()
+    public async Task ATopicAndItsOnlyProducer_AppearAndVanishTogether()
     {
         var h = new RegistryHarness();
         var owner = h.Identify("10.0.0.1:1000");

@@ -50,7 +50,7 @@ public sealed class UnregisterTests
     }
 
     [Fact]
-    public void Ephemeral_channel_without_producers_goes_on_any_channel_unregister()
+    public void EphemeralChannelWithoutProducers_GoesOnAnyChannelUnregister()
     {
         // The Go original: RemoveProducer answers left == 0 for a key with no entries, so the key is deleted
         // even though this peer was never on it.
@@ -83,7 +83,7 @@ public sealed class UnregisterTests
     }
 
     [Fact]
-    public void UnregisterTopic_leaves_other_topics_and_other_peers_alone()
+    public void UnregisterTopic_LeavesOtherTopicsAndOtherPeersAlone()
     {
         var a = _h.Identify("10.0.0.1:1000");
         var b = _h.Identify("10.0.0.2:1000");
@@ -127,7 +127,7 @@ public sealed class UnregisterTests
     }
 
     [Fact]
-    public void Ephemeral_topic_stays_while_another_producer_has_it()
+    public void EphemeralTopic_StaysWhileAnotherProducerHasIt()
     {
         var a = _h.Identify("10.0.0.1:1000");
         var b = _h.Identify("10.0.0.2:1000");
@@ -140,7 +140,7 @@ public sealed class UnregisterTests
     }
 
     [Fact]
-    public void Non_ephemeral_topic_key_stays_when_emptied()
+    public void NonEphemeralTopicKey_StaysWhenEmptied()
     {
         var p = _h.Identify("10.0.0.1:1000");
         _h.Register(p, "t");

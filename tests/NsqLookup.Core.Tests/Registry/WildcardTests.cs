@@ -45,7 +45,7 @@ public sealed class WildcardTests
     }
 
     [Fact]
-    public void Star_subkey_and_star_topic_are_not_wildcards_for_removal()
+    public void StarSubkeyAndStarTopic_AreNotWildcardsForRemoval()
     {
         _h.Db.DeleteChannel("t1", "*").Should().BeFalse();
         _h.Db.DeleteChannel("*", "*").Should().BeFalse();

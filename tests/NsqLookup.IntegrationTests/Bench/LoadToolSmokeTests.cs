@@ -14,7 +14,7 @@ namespace NsqLookup.IntegrationTests.Bench;
 public sealed class LoadToolSmokeTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Load_tool_runs_every_scenario_and_reports_sane_numbers()
+    public async Task LoadTool_RunsEveryScenarioAndReportsSaneNumbers()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
         var options = LoadOptions.Parse([
@@ -66,7 +66,7 @@ public sealed class LoadToolSmokeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Simulated_nsqd_drops_the_connection_when_a_PING_misses_the_1s_deadline()
+    public async Task SimulatedNsqd_DropsTheConnectionWhenAPINGMissesThe1sDeadline()
     {
         using var silent = new Socket(SocketType.Stream, ProtocolType.Tcp);
         silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));

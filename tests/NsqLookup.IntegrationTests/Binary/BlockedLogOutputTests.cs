@@ -18,7 +18,7 @@ public sealed partial class BlockedLogOutputTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task A_stderr_nobody_reads_never_delays_tcp_or_http_and_the_drop_is_reported_once_it_drains()
+    public async Task AStderrNobodyReads_NeverDelaysTcpOrHttpAndTheDropIsReportedOnceItDrains()
     {
         using var daemon = StartWithUnreadStderr();
         try
@@ -75,7 +75,7 @@ public sealed partial class BlockedLogOutputTests
     }
 
     [Fact]
-    public async Task A_stderr_nobody_reads_does_not_hold_the_exit()
+    public async Task AStderrNobodyReads_DoesNotHoldTheExit()
     {
         using var daemon = StartWithUnreadStderr();
         try

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using NsqLookup.IntegrationTests.Cli;
 using NsqLookup.IntegrationTests.Infrastructure;
+using NsqLookup.Tests.Cli;
 
 namespace NsqLookup.IntegrationTests.Binary;
 
@@ -28,7 +29,7 @@ public sealed class ConfigAndLoggingProcessTests
     }
 
     [Fact]
-    public async Task T115_Config_addresses_and_broadcast_address_are_honoured_and_the_command_line_wins()
+    public async Task T115_ConfigAddressesAndBroadcastAddress_AreHonouredAndTheCommandLineWins()
     {
         using var config = new TempConfig(LoopbackConfig + "broadcast_address = \"lk-config.example\"\nlog_level = \"warn\"\n");
         await using var daemon = DaemonProcess.Start($"--config={config.Path}", "--log-level=info");
@@ -52,7 +53,7 @@ public sealed class ConfigAndLoggingProcessTests
     }
 
     [Fact]
-    public async Task T115_File_log_level_applies_without_the_flag()
+    public async Task T115_FileLogLevel_AppliesWithoutTheFlag()
     {
         // log_level = "warn" hides the INFO version line; the bind failure's FATAL line is still printed.
         using var config = new TempConfig("log_level = \"warn\"\ntcp_address = \"256.0.0.1:1\"\nhttp_address = \"127.0.0.1:0\"\n");
@@ -62,7 +63,7 @@ public sealed class ConfigAndLoggingProcessTests
     }
 
     [Fact]
-    public async Task T116_Integer_inactive_producer_timeout_is_milliseconds()
+    public async Task T116_IntegerInactiveProducerTimeout_IsMilliseconds()
     {
         using var config = new TempConfig(LoopbackConfig + "inactive_producer_timeout = 1000\n");
         await using var daemon = DaemonProcess.Start($"--config={config.Path}");
@@ -103,7 +104,7 @@ public sealed class ConfigAndLoggingProcessTests
         JsonDocument.Parse(await http.GetStringAsync("/nodes")).RootElement.GetProperty("producers").GetArrayLength();
 
     [Fact]
-    public async Task T117_Missing_config_file_exits_one()
+    public async Task T117_MissingConfigFile_ExitsOne()
     {
         var result = await DaemonProcess.RunAsync("--config=/nonexistent", "--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0");
         result.ExitCode.Should().Be(1);
@@ -112,7 +113,7 @@ public sealed class ConfigAndLoggingProcessTests
     }
 
     [Fact]
-    public async Task T117_Bad_log_level_in_the_file_exits_one()
+    public async Task T117_BadLogLevelInTheFile_ExitsOne()
     {
         using var config = new TempConfig(LoopbackConfig + "log_level = \"loud\"\n");
         var result = await DaemonProcess.RunAsync($"--config={config.Path}");
@@ -121,7 +122,7 @@ public sealed class ConfigAndLoggingProcessTests
     }
 
     [Fact]
-    public async Task Uncoercible_value_prints_the_go_options_line_and_exits_one()
+    public async Task UncoercibleValue_PrintsTheGoOptionsLineAndExitsOne()
     {
         using var config = new TempConfig(LoopbackConfig + "tombstone_lifetime = \"abc\"\n");
         var result = await DaemonProcess.RunAsync($"--config={config.Path}", "--log-prefix=[x] ");
@@ -131,7 +132,7 @@ public sealed class ConfigAndLoggingProcessTests
     }
 
     [Fact]
-    public async Task Config_errors_come_after_version_and_before_binding()
+    public async Task ConfigErrors_ComeAfterVersionAndBeforeBinding()
     {
         var version = await DaemonProcess.RunAsync("--config=/nonexistent", "--version");
         version.ExitCode.Should().Be(0);
@@ -142,7 +143,7 @@ public sealed class ConfigAndLoggingProcessTests
     }
 
     [Fact]
-    public async Task Json_log_lines_parse_and_carry_the_text_format_messages()
+    public async Task JsonLogLines_ParseAndCarryTheTextFormatMessages()
     {
         using var config = new TempConfig(LoopbackConfig + "log_format = \"json\"\n");
         await using var daemon = DaemonProcess.Start($"--config={config.Path}");
@@ -169,7 +170,7 @@ public sealed class ConfigAndLoggingProcessTests
     }
 
     [Fact]
-    public async Task Aspnetcore_environment_variables_configure_nothing()
+    public async Task AspnetcoreEnvironmentVariables_ConfigureNothing()
     {
         // Flags and the config file are the only configuration (docs/design.md, "Hosting"). A host that read
         // ASPNETCORE_URLS would log Kestrel's "Overriding address(es)" warning for it (or bind it).
@@ -213,7 +214,7 @@ public sealed class ConfigAndLoggingProcessTests
     [InlineData(false, false)]
     [InlineData(true, false)]
     [InlineData(true, true)]
-    public async Task Quiet_pings_moves_the_ping_line_to_debug(bool quiet, bool debug)
+    public async Task QuietPings_MovesThePingLineToDebug(bool quiet, bool debug)
     {
         List<string> args = ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0"];
         if (quiet)

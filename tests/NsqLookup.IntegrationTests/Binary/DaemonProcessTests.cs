@@ -150,13 +150,18 @@ public sealed partial class DaemonProcessTests
     [Fact]
     public async Task T118_LogPrefix_AndWarnLevel()
     {
-        await using var daemon = DaemonProcess.Start($"--tcp-address={Loopback}", $"--http-address={Loopback}", "--log-prefix=[x] ", "--log-level=warn");
+        using var notify = new NotifySocket();
+        await using var daemon = new ProcessRunner.Running(
+            DaemonProcess.BinaryPath,
+            [$"--tcp-address={Loopback}", $"--http-address={Loopback}", "--log-prefix=[x] ", "--log-level=warn"],
+            environment: notify.Environment);
         await using var probe = DaemonProcess.Start($"--tcp-address={Loopback}", $"--http-address={Loopback}", "--log-prefix=[x] ");
         await DaemonProcess.WaitListeningAsync(probe);
         probe.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().OnlyContain(l => l.StartsWith("[x] ", StringComparison.Ordinal));
 
-        // At warn level nothing is printed on a clean start; give it time to bind, then stop it.
-        await Task.Delay(1000);
+        // At warn level nothing is printed on a clean start, not even the listening lines: wait until it reports
+        // READY=1 (both ports accept, every startup line written), then stop it.
+        (await notify.ReceiveAsync()).Should().Contain("READY=1");
         DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
         (await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15))).Should().Be(0);
         daemon.StdErr.Should().NotContain("INFO:");

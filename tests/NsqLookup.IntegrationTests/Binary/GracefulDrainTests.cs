@@ -28,8 +28,8 @@ public sealed class GracefulDrainTests
         using var request = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await request.ConnectAsync(http).WaitAsync(TestDaemon.Timeout);
         await request.SendAsync(Encoding.ASCII.GetBytes(
-            "POST /topic/create?topic=drained HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345"), SocketFlags.None);
-        await Task.Delay(200); // let Kestrel start the request
+            "POST /topic/create?topic=drained HTTP/1.1\r\nHost: x\r\n" + InFlightHttp.ExpectContinue + "Content-Length: 10\r\n\r\n12345"), SocketFlags.None);
+        await InFlightHttp.WaitContinueAsync(request); // the handler is reading its body
 
         var stopwatch = Stopwatch.StartNew();
         DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
@@ -55,8 +55,8 @@ public sealed class GracefulDrainTests
         using var request = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await request.ConnectAsync(http).WaitAsync(TestDaemon.Timeout);
         await request.SendAsync(Encoding.ASCII.GetBytes(
-            "POST /topic/create?topic=never HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n1"), SocketFlags.None);
-        await Task.Delay(200);
+            "POST /topic/create?topic=never HTTP/1.1\r\nHost: x\r\n" + InFlightHttp.ExpectContinue + "Content-Length: 10\r\n\r\n1"), SocketFlags.None);
+        await InFlightHttp.WaitContinueAsync(request); // the handler is reading its body
 
         var stopwatch = Stopwatch.StartNew();
         DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);

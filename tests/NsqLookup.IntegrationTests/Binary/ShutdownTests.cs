@@ -33,8 +33,14 @@ public sealed partial class ShutdownTests
             using var request = new Socket(SocketType.Stream, ProtocolType.Tcp);
             await request.ConnectAsync(http).WaitAsync(TestDaemon.Timeout);
             await request.SendAsync(Encoding.ASCII.GetBytes(
-                "POST /topic/create?topic=drained HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n12"), SocketFlags.None);
-            await Task.Delay(200); // let Kestrel start the request
+                "POST /topic/create?topic=drained HTTP/1.1\r\nHost: x\r\n" + InFlightHttp.ExpectContinue + "Content-Length: 4\r\n\r\n12"), SocketFlags.None);
+            await InFlightHttp.WaitContinueAsync(request); // the handler is reading its body
+
+            // Every REGISTER line written: the log queue is empty again before the exit adds its UNREGISTER lines.
+            (await daemon.WaitForAsync(
+                d => producers.Select((p, i) => $"client({p.LocalAddress}) REGISTER category:channel key:t{Topics - 1} subkey:c{i}")
+                    .All(line => d.StdErr.Contains(line, StringComparison.Ordinal)),
+                TestDaemon.Timeout)).Should().BeTrue("the daemon logs every REGISTER");
 
             DaemonProcess.Signal(daemon, DaemonProcess.SigTerm);
             foreach (var producer in producers)

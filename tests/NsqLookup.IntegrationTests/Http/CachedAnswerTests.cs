@@ -18,7 +18,7 @@ public sealed class CachedAnswerTests(ITestOutputHelper output)
         output, o => o with { TombstoneLifetime = TimeSpan.FromSeconds(45), InactiveProducerTimeout = TimeSpan.FromSeconds(300) }, _clock);
 
     [Fact]
-    public async Task Nodes_rows_follow_every_change_of_a_peers_topics_and_tombstones()
+    public async Task NodesRows_FollowEveryChangeOfAPeersTopicsAndTombstones()
     {
         await using var daemon = await StartAsync();
         var a = Seed(daemon, "127.0.0.1:50001", Body("a"), "t1", "t2/c");
@@ -54,7 +54,7 @@ public sealed class CachedAnswerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Nodes_answer_many_large_rows_with_an_exact_length()
+    public async Task Nodes_AnswerManyLargeRowsWithAnExactLength()
     {
         await using var daemon = await StartAsync();
         var topics = Enumerable.Range(0, 3000).Select(i => $"topic-{i:D5}").ToArray();
@@ -73,7 +73,7 @@ public sealed class CachedAnswerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Lookup_answers_follow_producers_tombstones_channels_inactivity_and_disconnects()
+    public async Task LookupAnswers_FollowProducersTombstonesChannelsInactivityAndDisconnects()
     {
         await using var daemon = await StartAsync();
         var a = Seed(daemon, "127.0.0.1:50001", Body("a"), "t/c1");

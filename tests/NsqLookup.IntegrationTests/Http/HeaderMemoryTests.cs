@@ -19,7 +19,7 @@ public sealed class HeaderMemoryTests(ITestOutputHelper output)
     private const int HeaderBytes = 1024 * 1024;
 
     [Fact]
-    public async Task Withheld_headers_cost_about_their_weight_and_are_given_back_after_the_close()
+    public async Task WithheldHeaders_CostAboutTheirWeightAndAreGivenBackAfterTheClose()
     {
         await using var daemon = DaemonProcess.Start("--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0");
         var (_, http) = await DaemonProcess.WaitListeningAsync(daemon);

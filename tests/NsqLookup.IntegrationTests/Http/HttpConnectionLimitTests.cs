@@ -15,7 +15,7 @@ namespace NsqLookup.IntegrationTests.Http;
 public sealed class HttpConnectionLimitTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Saturated_http_refuses_new_connections_while_nsqd_still_registers_over_tcp()
+    public async Task SaturatedHttp_RefusesNewConnectionsWhileNsqdStillRegistersOverTcp()
     {
         const int Max = 50;
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpMaxConnections = Max });
@@ -63,7 +63,7 @@ public sealed class HttpConnectionLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Http_and_https_share_one_budget()
+    public async Task HttpAndHttps_ShareOneBudget()
     {
         using var pki = new TestPki();
         await using var daemon = await TestDaemon.StartAsync(
@@ -95,7 +95,7 @@ public sealed class HttpConnectionLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Zero_means_no_limit()
+    public async Task Zero_MeansNoLimit()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpMaxConnections = 0 });
         var held = new List<Socket>();

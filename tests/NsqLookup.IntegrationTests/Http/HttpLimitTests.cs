@@ -11,7 +11,7 @@ namespace NsqLookup.IntegrationTests.Http;
 public sealed class HttpLimitTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task A_body_over_the_cap_gets_413_and_the_daemon_keeps_serving()
+    public async Task ABodyOverTheCap_Gets413AndTheDaemonKeepsServing()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
         // The headers alone, over a raw socket: the 413 comes from the Content-Length, before any of the body is read.
@@ -24,7 +24,7 @@ public sealed class HttpLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_body_under_the_cap_is_ignored_as_before()
+    public async Task ABodyUnderTheCap_IsIgnoredAsBefore()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
         using var form = new StringContent("topic=x", Encoding.ASCII, "application/x-www-form-urlencoded");
@@ -34,7 +34,7 @@ public sealed class HttpLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_body_cap_is_a_flag()
+    public async Task TheBodyCap_IsAFlag()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpMaxBodySize = 10 });
         using var body = new ByteArrayContent(new byte[11]);
@@ -43,7 +43,7 @@ public sealed class HttpLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_query_of_900_KB_is_still_served_but_2_MiB_is_refused()
+    public async Task AQueryOf900KB_IsStillServedBut2MiBIsRefused()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
         using (var ok = await daemon.Http.GetAsync("/lookup?topic=" + new string('a', 900 * 1024)))
@@ -56,7 +56,7 @@ public sealed class HttpLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_client_that_never_finishes_its_headers_is_cut_off_after_the_header_timeout()
+    public async Task AClientThatNeverFinishesItsHeaders_IsCutOffAfterTheHeaderTimeout()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpHeaderTimeout = TimeSpan.FromSeconds(1) });
         await using var client = await TestClient.ConnectAsync(new IPEndPoint(IPAddress.Loopback, daemon.HttpPort));

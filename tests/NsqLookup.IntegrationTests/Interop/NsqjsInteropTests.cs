@@ -14,7 +14,7 @@ public sealed class NsqjsInteropTests(ITestOutputHelper output)
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
     [Fact]
-    public async Task Nsqjs_reader_discovers_a_producer_registered_over_tcp_and_connects_to_it()
+    public async Task NsqjsReader_DiscoversAProducerRegisteredOverTcpAndConnectsToIt()
     {
         var dir = Path.Combine(RepoPaths.Root, "tests", "NsqLookup.IntegrationTests", "nsqjs");
         await EnsureInstalledAsync(dir);
@@ -48,7 +48,7 @@ public sealed class NsqjsInteropTests(ITestOutputHelper output)
     /// <summary>nsqjs takes a full URL as a lookupd address (lib/lookupd.js adds <c>http://</c> only when there is no
     /// <c>://</c>) and fetches it with Node's https, which trusts <c>NODE_EXTRA_CA_CERTS</c>.</summary>
     [Fact]
-    public async Task Nsqjs_reader_discovers_a_producer_over_https()
+    public async Task NsqjsReader_DiscoversAProducerOverHttps()
     {
         var dir = Path.Combine(RepoPaths.Root, "tests", "NsqLookup.IntegrationTests", "nsqjs");
         await EnsureInstalledAsync(dir);

@@ -9,7 +9,7 @@ public sealed class DescriptorLimitTests(ITestOutputHelper output)
     private const string Warning = "WARNING: --max-tcp-connections (10000) plus --http-max-connections (10000) exceed the open-file limit (3000)";
 
     [Fact]
-    public async Task Caps_over_the_open_file_limit_are_named_in_a_warning_at_startup()
+    public async Task CapsOverTheOpenFileLimit_AreNamedInAWarningAtStartup()
     {
         await using var daemon = StartUnderLimit(3000);
         await DaemonProcess.WaitListeningAsync(daemon);
@@ -19,7 +19,7 @@ public sealed class DescriptorLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Caps_within_the_open_file_limit_start_quietly()
+    public async Task CapsWithinTheOpenFileLimit_StartQuietly()
     {
         await using var daemon = StartUnderLimit(3000, "--max-tcp-connections=1000", "--http-max-connections=1500");
         await DaemonProcess.WaitListeningAsync(daemon);
@@ -27,7 +27,7 @@ public sealed class DescriptorLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_soft_limit_is_raised_to_the_hard_one()
+    public async Task TheSoftLimit_IsRaisedToTheHardOne()
     {
         await using var daemon = DaemonProcess.StartAt(
             "/bin/sh",

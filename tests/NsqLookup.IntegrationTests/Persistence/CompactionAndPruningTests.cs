@@ -16,7 +16,7 @@ public sealed class CompactionAndPruningTests(ITestOutputHelper output) : IDispo
     public void Dispose() => Directory.Delete(_files.Directory, recursive: true);
 
     [Fact]
-    public async Task Compaction_folds_the_journal_into_a_snapshot_and_loses_nothing()
+    public async Task Compaction_FoldsTheJournalIntoASnapshotAndLosesNothing()
     {
         var db = new RegistrationDB(TimeProvider.System, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45));
         using (var journal = new AdminJournal(_files.Directory, db, TimeProvider.System, NullLogger<AdminJournal>.Instance)
@@ -44,7 +44,7 @@ public sealed class CompactionAndPruningTests(ITestOutputHelper output) : IDispo
     }
 
     [Fact]
-    public async Task A_journal_that_outgrew_its_snapshot_while_down_is_compacted_after_the_start()
+    public async Task AJournalThatOutgrewItsSnapshotWhileDown_IsCompactedAfterTheStart()
     {
         var db = new RegistrationDB(TimeProvider.System, TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(45));
         using (var journal = Journal(db, compactAfterBytes: long.MaxValue / 8))
@@ -76,7 +76,7 @@ public sealed class CompactionAndPruningTests(ITestOutputHelper output) : IDispo
         new(_files.Directory, db, TimeProvider.System, NullLogger<AdminJournal>.Instance) { CompactAfterBytes = compactAfterBytes };
 
     [Fact]
-    public async Task Keys_pruned_while_running_stay_gone_after_a_restart()
+    public async Task KeysPrunedWhileRunning_StayGoneAfterARestart()
     {
         await using (var daemon = await TestDaemon.StartAsync(output, o => o with
         {

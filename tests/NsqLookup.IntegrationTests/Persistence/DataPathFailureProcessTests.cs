@@ -10,7 +10,7 @@ namespace NsqLookup.IntegrationTests.Persistence;
 public sealed class DataPathFailureProcessTests
 {
     [Fact]
-    public async Task On_a_full_disk_an_action_answered_500_changes_nothing_and_a_restart_brings_back_what_was_acknowledged()
+    public async Task OnAFullDisk_AnActionAnswered500ChangesNothingAndARestartBringsBackWhatWasAcknowledged()
     {
         using var tmpfs = Tmpfs.Mount("size=64k");
         string[] args = ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--data-path=" + tmpfs.Path];
@@ -68,7 +68,7 @@ public sealed class DataPathFailureProcessTests
     }
 
     [Fact]
-    public async Task A_data_path_deleted_while_running_fails_admin_actions_loudly_and_keeps_a_second_daemon_out()
+    public async Task ADataPathDeletedWhileRunning_FailsAdminActionsLoudlyAndKeepsASecondDaemonOut()
     {
         var dir = Directory.CreateTempSubdirectory("nsqlookupd-deleted-").FullName;
         string[] args = ["--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--data-path=" + dir];
@@ -111,7 +111,7 @@ public sealed class DataPathFailureProcessTests
     }
 
     [Fact]
-    public async Task A_read_only_data_path_is_reported_as_read_only()
+    public async Task AReadOnlyDataPath_IsReportedAsReadOnly()
     {
         using var tmpfs = Tmpfs.Mount("ro,size=64k");
         var run = await DaemonProcess.RunAsync("--tcp-address=127.0.0.1:0", "--http-address=127.0.0.1:0", "--data-path=" + tmpfs.Path);
@@ -122,7 +122,7 @@ public sealed class DataPathFailureProcessTests
     }
 
     [Fact]
-    public async Task A_snapshot_without_its_journal_stops_the_start()
+    public async Task ASnapshotWithoutItsJournal_StopsTheStart()
     {
         var files = new DataPathFiles(Directory.CreateTempSubdirectory("nsqlookupd-nojournal-").FullName);
         try
@@ -141,7 +141,7 @@ public sealed class DataPathFailureProcessTests
     }
 
     [Fact]
-    public async Task A_tombstone_too_large_to_keep_is_refused_with_400_and_changes_nothing()
+    public async Task ATombstoneTooLargeToKeep_IsRefusedWith400AndChangesNothing()
     {
         var dir = Directory.CreateTempSubdirectory("nsqlookupd-toolarge-").FullName;
         try

@@ -12,7 +12,7 @@ public sealed class DataPathProcessTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Created_and_deleted_keys_survive_sigterm_and_restart()
+    public async Task CreatedAndDeletedKeys_SurviveSigtermAndRestart()
     {
         await using (var first = DaemonProcess.Start(Args()))
         {
@@ -37,7 +37,7 @@ public sealed class DataPathProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_second_daemon_on_the_same_data_path_exits_1_with_fatal()
+    public async Task ASecondDaemonOnTheSameDataPath_Exits1WithFatal()
     {
         await using var first = DaemonProcess.Start(Args());
         await DaemonProcess.WaitListeningAsync(first);
@@ -48,7 +48,7 @@ public sealed class DataPathProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task A_flipped_byte_in_the_middle_of_the_journal_fails_startup_with_fatal()
+    public async Task AFlippedByteInTheMiddleOfTheJournal_FailsStartupWithFatal()
     {
         await using (var first = DaemonProcess.Start(Args()))
         {

@@ -15,7 +15,7 @@ public sealed class DataPathRestartTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Topics_channels_lookup_and_the_tombstone_answer_as_before_a_sigterm()
+    public async Task TopicsChannelsLookupAndTheTombstone_AnswerAsBeforeASigterm()
     {
         Answers before;
         await using (var first = DaemonProcess.Start(Args()))
@@ -46,7 +46,7 @@ public sealed class DataPathRestartTests : IDisposable
     }
 
     [Fact]
-    public async Task Every_acknowledged_action_survives_a_sigkill_mid_stream()
+    public async Task EveryAcknowledgedAction_SurvivesASigkillMidStream()
     {
         var acknowledged = new ConcurrentBag<string>();
         await using (var first = DaemonProcess.Start(Args()))

@@ -22,7 +22,7 @@ public sealed class JournalFirstTests : IDisposable
     }
 
     [Fact]
-    public async Task Readers_see_an_action_only_after_its_fsync()
+    public async Task Readers_SeeAnActionOnlyAfterItsFsync()
     {
         using var reached = new SemaphoreSlim(0);
         using var gate = new ManualResetEventSlim();
@@ -46,7 +46,7 @@ public sealed class JournalFirstTests : IDisposable
     }
 
     [Fact]
-    public async Task Actions_queued_during_an_fsync_share_the_next_one_and_apply_in_order()
+    public async Task ActionsQueuedDuringAnFsync_ShareTheNextOneAndApplyInOrder()
     {
         using var reached = new SemaphoreSlim(0);
         using var gate = new ManualResetEventSlim();
@@ -74,7 +74,7 @@ public sealed class JournalFirstTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_fsync_applies_nothing_and_cuts_the_journal_back()
+    public async Task AFailedFsync_AppliesNothingAndCutsTheJournalBack()
     {
         var fail = true;
         using (var journal = Journal(stream =>
@@ -102,7 +102,7 @@ public sealed class JournalFirstTests : IDisposable
     }
 
     [Fact]
-    public async Task An_action_the_format_cannot_hold_is_refused_before_anything_changes()
+    public async Task AnActionTheFormatCannotHold_IsRefusedBeforeAnythingChanges()
     {
         using var journal = Journal(stream => stream.Flush(flushToDisk: true));
         var node = new string('\uFFFD', 21_900) + ":4151"; // 65,705 bytes in UTF-8
@@ -118,7 +118,7 @@ public sealed class JournalFirstTests : IDisposable
     }
 
     [Fact]
-    public async Task A_change_that_cannot_wait_is_skipped_while_a_batch_is_in_flight()
+    public async Task AChangeThatCannotWait_IsSkippedWhileABatchIsInFlight()
     {
         using var reached = new SemaphoreSlim(0);
         using var gate = new ManualResetEventSlim();
@@ -142,7 +142,7 @@ public sealed class JournalFirstTests : IDisposable
     }
 
     [Fact]
-    public async Task A_deleted_data_path_refuses_every_later_action()
+    public async Task ADeletedDataPath_RefusesEveryLaterAction()
     {
         FileIdentity.IsSupported.Should().BeTrue("statx is available on this Linux");
         using var journal = Journal(stream => stream.Flush(flushToDisk: true));
@@ -157,7 +157,7 @@ public sealed class JournalFirstTests : IDisposable
     }
 
     [Fact]
-    public async Task A_replaced_journal_refuses_the_action()
+    public async Task AReplacedJournal_RefusesTheAction()
     {
         using var journal = Journal(stream => stream.Flush(flushToDisk: true));
         File.Move(_files.Journal, _files.Journal + ".moved");

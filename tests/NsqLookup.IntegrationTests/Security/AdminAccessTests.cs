@@ -32,7 +32,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(AdminRoutes))]
-    public async Task An_admin_route_without_the_token_from_outside_the_list_is_forbidden_and_changes_nothing(string method, string target)
+    public async Task AnAdminRouteWithoutTheTokenFromOutsideTheList_IsForbiddenAndChangesNothing(string method, string target)
     {
         await using var daemon = await StartAsync();
         using var other = SourceBound.Http(SourceBound.Other, daemon.HttpPort);
@@ -52,7 +52,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(AdminRoutes))]
-    public async Task An_admin_route_with_the_token_gets_the_same_answer_as_an_unrestricted_daemon(string method, string target)
+    public async Task AnAdminRouteWithTheToken_GetsTheSameAnswerAsAnUnrestrictedDaemon(string method, string target)
     {
         await using var open = await TestDaemon.StartAsync(output);
         Seed(open);
@@ -75,7 +75,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     [InlineData("Bearer ")]
     [InlineData("Basic czNjcmV0LXRva2VuLTAxMjM0NTY3ODk=")]
     [InlineData("s3cret-token-0123456789")]
-    public async Task A_wrong_token_is_forbidden(string authorization)
+    public async Task AWrongToken_IsForbidden(string authorization)
     {
         await using var daemon = await StartAsync();
         using var other = SourceBound.Http(SourceBound.Other, daemon.HttpPort);
@@ -86,7 +86,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
 
     [Theory]
     [MemberData(nameof(ReadRoutes))]
-    public async Task Read_routes_stay_open_to_every_source(string target)
+    public async Task ReadRoutes_StayOpenToEverySource(string target)
     {
         await using var daemon = await StartAsync();
         using var other = SourceBound.Http(SourceBound.Other, daemon.HttpPort);
@@ -95,7 +95,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Every_row_of_the_route_table_is_checked_by_its_access_class()
+    public async Task EveryRowOfTheRouteTable_IsCheckedByItsAccessClass()
     {
         await using var daemon = await StartAsync();
         using var other = SourceBound.Http(SourceBound.Other, daemon.HttpPort);
@@ -114,7 +114,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_source_in_the_list_needs_no_token()
+    public async Task ASourceInTheList_NeedsNoToken()
     {
         await using var daemon = await StartAsync();
         var reply = await SendAsync(daemon.Http, "POST", "/topic/delete?topic=orders", null);
@@ -123,7 +123,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Method_mismatches_options_and_redirects_keep_the_routers_answers()
+    public async Task MethodMismatchesOptionsAndRedirectsKeepTheRoutersAnswers()
     {
         await using var daemon = await StartAsync();
         using var other = SourceBound.Http(SourceBound.Other, daemon.HttpPort);
@@ -134,7 +134,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_rewritten_token_file_takes_effect_without_a_restart()
+    public async Task ARewrittenTokenFile_TakesEffectWithoutARestart()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpAdminTokenFile = _tokenFile });
         Seed(daemon);
@@ -150,7 +150,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_token_file_with_spaces_around_the_token_is_named_in_a_warning_and_the_token_opens()
+    public async Task ATokenFileWithSpacesAroundTheToken_IsNamedInAWarningAndTheTokenOpens()
     {
         File.WriteAllText(_tokenFile, Secret + " \n");
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpAdminTokenFile = _tokenFile });
@@ -161,7 +161,7 @@ public sealed class AdminAccessTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_rotation_to_a_token_spanning_two_lines_keeps_the_previous_token_and_says_why()
+    public async Task ARotationToATokenSpanningTwoLines_KeepsThePreviousTokenAndSaysWhy()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpAdminTokenFile = _tokenFile });
         (await SendAsync(daemon.Http, "GET", "/debug", "Bearer " + Secret)).Status.Should().Be(200);

@@ -14,7 +14,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     private readonly TestPki _pki = new();
 
     [Fact]
-    public async Task Lookup_over_https_is_byte_for_byte_the_plain_answer()
+    public async Task LookupOverHttps_IsByteForByteThePlainAnswer()
     {
         await using var daemon = await StartAsync();
         HttpKit.Seed(daemon, "p1", HttpKit.Body(), "orders", "orders/billing");
@@ -34,7 +34,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_replaced_certificate_is_presented_to_the_next_handshake()
+    public async Task AReplacedCertificate_IsPresentedToTheNextHandshake()
     {
         await using var daemon = await StartAsync();
         var port = daemon.App.HttpsEndPoint!.Port;
@@ -61,7 +61,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task The_whole_chain_in_tls_cert_is_sent_so_a_client_trusting_only_the_root_connects()
+    public async Task TheWholeChainInTlsCert_IsSentSoAClientTrustingOnlyTheRootConnects()
     {
         using var root = TestPki.CreateCa("CN=nsqlookupd test root");
         using var intermediate = TestPki.CreateIntermediate(root, "CN=nsqlookupd test intermediate");
@@ -76,7 +76,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_renewed_chain_is_sent_whole_too()
+    public async Task ARenewedChain_IsSentWholeToo()
     {
         await using var daemon = await StartAsync();
         var port = daemon.App.HttpsEndPoint!.Port;
@@ -94,7 +94,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     [Theory]
     [InlineData("expired")]
     [InlineData("not yet valid")]
-    public async Task A_renewal_outside_its_validity_is_refused_and_the_valid_certificate_stays(string which)
+    public async Task ARenewalOutsideItsValidity_IsRefusedAndTheValidCertificateStays(string which)
     {
         await using var daemon = await StartAsync();
         var port = daemon.App.HttpsEndPoint!.Port;
@@ -124,7 +124,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_renewal_that_is_not_valid_yet_is_taken_once_it_is()
+    public async Task ARenewalThatIsNotValidYet_IsTakenOnceItIs()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var daemon = await TestDaemon.StartAsync(
@@ -143,7 +143,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_refused_renewal_is_taken_once_the_certificate_in_use_is_not_valid_either()
+    public async Task ARefusedRenewal_IsTakenOnceTheCertificateInUseIsNotValidEither()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var daemon = await TestDaemon.StartAsync(
@@ -166,7 +166,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     [Theory]
     [InlineData("expired")]
     [InlineData("not yet valid")]
-    public async Task A_certificate_outside_its_validity_at_startup_is_named_in_a_warning_and_served(string which)
+    public async Task ACertificateOutsideItsValidityAtStartup_IsNamedInAWarningAndServed(string which)
     {
         var now = DateTimeOffset.UtcNow;
         var (notBefore, notAfter, why) = which == "expired"
@@ -183,7 +183,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task With_a_client_ca_a_client_certificate_it_issued_is_required()
+    public async Task WithAClientCaAClientCertificateItIssued_IsRequired()
     {
         await using var daemon = await StartAsync(o => o with { TlsClientCa = _pki.CaPath });
         var port = daemon.App.HttpsEndPoint!.Port;
@@ -203,7 +203,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task An_empty_http_address_leaves_only_https()
+    public async Task AnEmptyHttpAddress_LeavesOnlyHttps()
     {
         await using var daemon = await StartAsync(o => o with { HttpAddress = "" });
         daemon.App.HttpEndPoint.Port.Should().Be(0);
@@ -214,7 +214,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task Garbage_plain_http_and_a_client_hello_on_the_wrong_ports_leave_both_listeners_serving()
+    public async Task GarbagePlainHttpAndAClientHelloOnTheWrongPorts_LeaveBothListenersServing()
     {
         await using var daemon = await StartAsync();
         var httpsPort = daemon.App.HttpsEndPoint!.Port;
@@ -241,7 +241,7 @@ public sealed class HttpsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_request_without_host_over_https_gets_gos_plain_text_answer()
+    public async Task ARequestWithoutHostOverHttps_GetsGosPlainTextAnswer()
     {
         await using var daemon = await StartAsync();
         using var tcp = new TcpClient();

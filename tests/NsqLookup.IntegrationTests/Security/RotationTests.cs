@@ -13,7 +13,7 @@ public sealed class RotationTests(ITestOutputHelper output) : IDisposable
     private readonly TestPki _pki = new();
 
     [Fact]
-    public async Task A_token_rotated_by_a_secret_volume_swap_is_taken_and_the_old_one_refused()
+    public async Task ATokenRotatedByASecretVolumeSwap_IsTakenAndTheOldOneRefused()
     {
         using var volume = new SecretVolume(new Dictionary<string, string> { ["token"] = "first-token-value\n" });
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HttpAdminTokenFile = volume.PathOf("token") });
@@ -27,7 +27,7 @@ public sealed class RotationTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_token_rewritten_with_the_same_length_and_modification_time_is_taken()
+    public async Task ATokenRewrittenWithTheSameLengthAndModificationTime_IsTaken()
     {
         var path = _pki.Write("token", "token-AAAA\n");
         var modified = File.GetLastWriteTimeUtc(path);
@@ -44,7 +44,7 @@ public sealed class RotationTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_certificate_renewed_by_a_secret_volume_swap_reaches_the_next_handshake()
+    public async Task ACertificateRenewedByASecretVolumeSwap_ReachesTheNextHandshake()
     {
         var (first, firstCert, firstKey) = TestPki.NewServer("CN=lookupd-gen1", _pki.Ca);
         using var volume = new SecretVolume(new Dictionary<string, string> { ["tls.crt"] = firstCert, ["tls.key"] = firstKey });
@@ -62,7 +62,7 @@ public sealed class RotationTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_certificate_pair_rewritten_with_the_same_lengths_and_modification_times_is_taken()
+    public async Task ACertificatePairRewrittenWithTheSameLengthsAndModificationTimes_IsTaken()
     {
         // PEM allows text after the block: padding gives every generation the same file sizes.
         static string Pad(string pem, int length) => pem + new string('\n', length - pem.Length);

@@ -12,7 +12,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     private readonly TestPki _pki = new();
 
     [Fact]
-    public async Task Curl_with_the_ca_reads_lookup_over_https_from_the_binary()
+    public async Task CurlWithTheCa_ReadsLookupOverHttpsFromTheBinary()
     {
         await using var daemon = DaemonProcess.Start(
             $"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--https-address={Loopback}",
@@ -37,7 +37,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     }
 
     [Fact]
-    public async Task Curl_trusting_only_the_root_reads_over_https_when_tls_cert_holds_the_chain()
+    public async Task CurlTrustingOnlyTheRoot_ReadsOverHttpsWhenTlsCertHoldsTheChain()
     {
         using var root = TestPki.CreateCa("CN=nsqlookupd test root");
         using var intermediate = TestPki.CreateIntermediate(root, "CN=nsqlookupd test intermediate");
@@ -59,7 +59,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     }
 
     [Fact]
-    public async Task A_secret_volume_swap_rotates_the_token_and_the_certificate_of_the_binary()
+    public async Task ASecretVolumeSwap_RotatesTheTokenAndTheCertificateOfTheBinary()
     {
         var first = TestPki.NewServer("CN=lookupd-gen1", _pki.Ca);
         using var volume = new SecretVolume(new Dictionary<string, string>
@@ -97,7 +97,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     [Theory]
     [InlineData("cert")]
     [InlineData("key")]
-    public async Task A_missing_certificate_or_key_fails_startup_naming_the_file(string which)
+    public async Task AMissingCertificateOrKey_FailsStartupNamingTheFile(string which)
     {
         var missing = Path.Combine(_pki.Directory, "missing.pem");
         var cert = which == "cert" ? missing : _pki.CertPath;
@@ -109,7 +109,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     }
 
     [Fact]
-    public async Task A_key_that_is_not_a_key_fails_startup_naming_it()
+    public async Task AKeyThatIsNotAKey_FailsStartupNamingIt()
     {
         var notAKey = _pki.Write("garbage.key", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
         var result = await DaemonProcess.RunAsync(
@@ -119,7 +119,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     }
 
     [Fact]
-    public async Task A_busy_https_port_fails_startup_naming_the_https_address()
+    public async Task ABusyHttpsPort_FailsStartupNamingTheHttpsAddress()
     {
         using var busy = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
         busy.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
@@ -133,7 +133,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     }
 
     [Fact]
-    public async Task A_missing_client_ca_fails_startup_naming_it()
+    public async Task AMissingClientCa_FailsStartupNamingIt()
     {
         var missing = Path.Combine(_pki.Directory, "no-ca.pem");
         var result = await DaemonProcess.RunAsync(
@@ -148,7 +148,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     [InlineData("--tls-cert=/x.pem", "--tls-cert is set but --https-address is not")]
     [InlineData("--http-address=", "--http-address is empty and --https-address is not set: no HTTP listener")]
     [InlineData("--http-admin-token-file=/nonexistent/token", "http-admin-token-file /nonexistent/token: no such file or directory")]
-    public async Task An_incomplete_setup_fails_startup(string flag, string expected)
+    public async Task AnIncompleteSetup_FailsStartup(string flag, string expected)
     {
         var result = await DaemonProcess.RunAsync($"--tcp-address={Loopback}", $"--http-address={Loopback}", flag);
         result.ExitCode.Should().Be(1);
@@ -158,7 +158,7 @@ public sealed partial class SecurityProcessTests(ITestOutputHelper output) : IDi
     [Theory]
     [InlineData("token\nsecond line\n", "the token spans more than one line, and an Authorization header carries one line (put only the token in the file)")]
     [InlineData(" \n", "the file holds only whitespace")]
-    public async Task A_token_file_no_header_can_match_fails_startup_saying_why(string content, string why)
+    public async Task ATokenFileNoHeaderCanMatch_FailsStartupSayingWhy(string content, string why)
     {
         var token = _pki.Write("token", content);
         var result = await DaemonProcess.RunAsync($"--tcp-address={Loopback}", $"--http-address={Loopback}", $"--http-admin-token-file={token}");

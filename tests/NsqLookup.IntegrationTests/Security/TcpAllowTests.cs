@@ -13,7 +13,7 @@ public sealed class TcpAllowTests(ITestOutputHelper output)
         """{"broadcast_address":"attacker.example","hostname":"x","tcp_port":4150,"http_port":4151,"version":"1.3.0"}""";
 
     [Fact]
-    public async Task A_peer_outside_the_list_is_closed_before_it_can_register_and_the_refusal_is_logged_and_counted()
+    public async Task APeerOutsideTheList_IsClosedBeforeItCanRegisterAndTheRefusalIsLoggedAndCounted()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { TcpAllow = ["127.0.0.1/32"] });
 
@@ -32,7 +32,7 @@ public sealed class TcpAllowTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Refusals_are_logged_at_most_once_a_second_and_all_counted()
+    public async Task Refusals_AreLoggedAtMostOnceASecondAndAllCounted()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { TcpAllow = ["127.0.0.1/32"] }, clock);
@@ -53,7 +53,7 @@ public sealed class TcpAllowTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_peer_inside_the_list_registers_as_before()
+    public async Task APeerInsideTheList_RegistersAsBefore()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { TcpAllow = ["10.0.0.0/8,127.0.0.1/32"] });
         await using var client = await daemon.ConnectIdentifiedAsync();
@@ -63,7 +63,7 @@ public sealed class TcpAllowTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task An_ipv6_peer_is_refused_by_an_ipv4_list_and_allowed_by_its_own_entry()
+    public async Task AnIpv6Peer_IsRefusedByAnIpv4ListAndAllowedByItsOwnEntry()
     {
         await using (var daemon = await TestDaemon.StartAsync(output, o => o with { TcpAddress = "[::1]:0", TcpAllow = ["127.0.0.1/32"] }))
         {
@@ -83,7 +83,7 @@ public sealed class TcpAllowTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Without_the_flag_every_source_is_served()
+    public async Task WithoutTheFlagEverySource_IsServed()
     {
         await using var daemon = await TestDaemon.StartAsync(output);
         using var socket = await SourceBound.ConnectAsync(SourceBound.Other, daemon.TcpEndPoint);

@@ -38,7 +38,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
     private long _maxQueryTicks;
 
     [Fact]
-    public async Task Producers_churn_while_readers_query_and_nothing_leaks()
+    public async Task Producers_ChurnWhileReadersQueryAndNothingLeaks()
     {
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("NSQLOOKUP_SOAK_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 10;
         await using var daemon = await TestDaemon.StartAsync(null, keepLogs: IsUnexpected);
@@ -73,7 +73,7 @@ public sealed class ChurnSoakTests(ITestOutputHelper output)
                 peakWorkingSet = Math.Max(peakWorkingSet, self.WorkingSet64);
                 peakConnections = Math.Max(peakConnections, (long)(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") ?? 0));
                 peakFds = Math.Max(peakFds, ProcessResources.OpenDescriptors());
-                await Task.Delay(200);
+                await Task.Delay(200); // the sampling period of the peaks
             }
         });
 

@@ -10,7 +10,7 @@ namespace NsqLookup.IntegrationTests.Tcp;
 public sealed class ConnectionLimitTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task One_warning_per_interval_with_the_count_since_the_last_one()
+    public async Task OneWarningPerInterval_WithTheCountSinceTheLastOne()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { MaxTcpConnections = 1 }, time);

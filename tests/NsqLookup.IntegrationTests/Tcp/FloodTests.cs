@@ -22,7 +22,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     private static readonly TimeSpan Responsive = TimeSpan.FromSeconds(1); // nsqd's read deadline (nsqd/lookup_peer.go)
 
     [Fact]
-    public async Task Thousands_of_idle_connections_without_magic_do_not_block_producers_or_http()
+    public async Task ThousandsOfIdleConnectionsWithoutMagic_DoNotBlockProducersOrHttp()
     {
         // Each idle connection costs two descriptors here (client and server side live in this process).
         var wanted = 5000;
@@ -50,7 +50,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Identify_with_size_0x7FFFFFFF_is_refused_at_once_and_allocates_nothing()
+    public async Task IdentifyWithSize0x7FFFFFFF_IsRefusedAtOnceAndAllocatesNothing()
     {
         await using var daemon = await TestDaemon.StartAsync(null);
         await using var producer = await daemon.ConnectIdentifiedAsync();
@@ -81,7 +81,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Identify_bodies_at_the_cap_trickled_hold_bounded_memory()
+    public async Task IdentifyBodiesAtTheCapTrickledHoldBoundedMemory()
     {
         await using var daemon = await TestDaemon.StartAsync(null);
         await using var producer = await daemon.ConnectIdentifiedAsync();
@@ -97,7 +97,7 @@ public sealed class FloodTests(ITestOutputHelper output)
             for (var round = 0; round < 20; round++)
             {
                 await Task.WhenAll(clients.Select(s => s.SendAsync(kib, SocketFlags.None)));
-                await Task.Delay(50);
+                await Task.Delay(50); // the pacing is the load: bodies arrive slowly, a kibibyte at a time
             }
 
             await Eventually.TrueAsync(() => Task.FromResult(Scrape.Of(daemon).Value("nsqlookupd_tcp_connections_open") == 501));
@@ -116,7 +116,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Megabyte_lines_without_newline_are_cut_off_at_the_line_cap()
+    public async Task MegabyteLinesWithoutNewline_AreCutOffAtTheLineCap()
     {
         await using var daemon = await TestDaemon.StartAsync(null);
         await using var producer = await daemon.ConnectIdentifiedAsync();
@@ -154,7 +154,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Slow_clients_writing_a_byte_every_100ms_complete_and_block_nobody()
+    public async Task SlowClientsWritingAByteEvery100ms_CompleteAndBlockNobody()
     {
         await using var daemon = await TestDaemon.StartAsync(null);
         const string body = """{"broadcast_address":"s","tcp_port":1,"http_port":1,"version":"1"}""";
@@ -172,7 +172,7 @@ public sealed class FloodTests(ITestOutputHelper output)
                 (await producer.CommandAsync("PING\n")).Should().Be("OK");
                 sw.Elapsed.Should().BeLessThan(Responsive);
                 await LookupStaysFastAsync(daemon, "fast", producer.LocalAddress, rounds: 1);
-                await Task.Delay(200);
+                await Task.Delay(200); // a probe's pace while the trickling sessions run; the loop ends on their completion
             }
 
             await Task.WhenAll(sessions).WaitAsync(TimeSpan.FromSeconds(25));
@@ -188,7 +188,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Connections_over_the_limit_are_reset_promptly_counted_and_warned_once()
+    public async Task ConnectionsOverTheLimit_AreResetPromptlyCountedAndWarnedOnce()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { MaxTcpConnections = 20 });
         var producers = new List<TestClient>();
@@ -250,7 +250,7 @@ public sealed class FloodTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_handshake_timeout_closes_a_silent_socket_but_never_an_identified_one()
+    public async Task TheHandshakeTimeout_ClosesASilentSocketButNeverAnIdentifiedOne()
     {
         await using var daemon = await TestDaemon.StartAsync(output, o => o with { HandshakeTimeout = TimeSpan.FromMilliseconds(500) });
         await using var identified = await daemon.ConnectIdentifiedAsync();

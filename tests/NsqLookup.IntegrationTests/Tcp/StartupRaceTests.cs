@@ -18,7 +18,7 @@ public sealed class StartupRaceTests(ITestOutputHelper output)
     private const int ClientsPerRun = 4;
 
     [Fact]
-    public async Task Identify_during_startup_always_reports_the_bound_ports()
+    public async Task IdentifyDuringStartup_AlwaysReportsTheBoundPorts()
     {
         for (var run = 0; run < Runs; run++)
         {
@@ -41,7 +41,7 @@ public sealed class StartupRaceTests(ITestOutputHelper output)
                 }
                 else if (stall && line == "DEBUG: Hosting started")
                 {
-                    Thread.Sleep(300);
+                    Thread.Sleep(300); // the stall under test: a slow log sink holding the host at "Hosting started"
                 }
 
                 return false;

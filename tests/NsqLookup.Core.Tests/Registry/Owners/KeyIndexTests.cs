@@ -8,7 +8,7 @@ public sealed class KeyIndexTests
     private readonly KeyIndex _index = new();
 
     [Fact]
-    public void A_key_is_created_once_and_listed_by_its_kind()
+    public void AKey_IsCreatedOnceAndListedByItsKind()
     {
         _index.Ensure(Registration.Channel("t", "c"), 0, out var created).Should().NotBeNull();
         created.Should().BeTrue();
@@ -27,7 +27,7 @@ public sealed class KeyIndexTests
     }
 
     [Fact]
-    public void Names_are_interned_across_keys()
+    public void Names_AreInternedAcrossKeys()
     {
         var a = _index.Ensure(Registration.Channel(new string("topic".AsSpan()), "c"), 0, out _);
         var b = _index.Ensure(Registration.Topic(new string("topic".AsSpan())), 0, out _);
@@ -35,7 +35,7 @@ public sealed class KeyIndexTests
     }
 
     [Fact]
-    public void A_key_with_entries_cannot_be_removed()
+    public void AKeyWithEntries_CannotBeRemoved()
     {
         var key = _index.Ensure(Registration.Topic("t"), 0, out _);
         key.Add(0);
@@ -45,7 +45,7 @@ public sealed class KeyIndexTests
     }
 
     [Fact]
-    public void The_topic_node_goes_with_its_last_key_and_the_lists_follow()
+    public void TheTopicNode_GoesWithItsLastKeyAndTheListsFollow()
     {
         var topic = _index.Ensure(Registration.Topic("t"), 0, out _);
         var channel = _index.Ensure(Registration.Channel("t", "c"), 0, out _);
@@ -65,7 +65,7 @@ public sealed class KeyIndexTests
     }
 
     [Fact]
-    public void EnsureMany_publishes_the_name_lists_once_with_every_key()
+    public void EnsureMany_PublishesTheNameListsOnceWithEveryKey()
     {
         var before = _index.TopicNames;
         _index.EnsureMany([Registration.Topic("b"), Registration.Topic("a"), Registration.Channel("c", "x")], 0)
@@ -78,7 +78,7 @@ public sealed class KeyIndexTests
     }
 
     [Fact]
-    public void A_registration_nsqlookupd_does_not_keep_is_refused()
+    public void ARegistrationNsqlookupdDoesNotKeep_IsRefused()
     {
         var act = () => _index.Ensure(new Registration("producer", "x", ""), 0, out _);
         act.Should().Throw<ArgumentException>();

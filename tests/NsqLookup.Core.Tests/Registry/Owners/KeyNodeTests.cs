@@ -11,7 +11,7 @@ public sealed class KeyNodeTests
     private readonly TopicNode _topic = new("t");
 
     [Fact]
-    public void Adding_an_entry_twice_or_removing_an_absent_one_changes_nothing()
+    public void AddingAnEntryTwiceOrRemovingAnAbsentOne_ChangesNothing()
     {
         var key = new KeyNode(Registration.Topic("t"), _topic, 0);
         key.Add(1).Should().BeTrue();
@@ -24,7 +24,7 @@ public sealed class KeyNodeTests
     }
 
     [Fact]
-    public void A_tombstone_exists_only_for_an_entry_and_leaves_with_it()
+    public void ATombstone_ExistsOnlyForAnEntryAndLeavesWithIt()
     {
         var key = new KeyNode(Registration.Topic("t"), _topic, 0);
         var act = () => key.Tombstone(1, new TombstoneStamp(1, 1), restamp: true);
@@ -47,7 +47,7 @@ public sealed class KeyNodeTests
     }
 
     [Fact]
-    public void Every_change_to_a_topic_keys_entries_or_tombstones_stales_the_topics_lookup_and_channel_entries_do_not()
+    public void EveryChangeToATopicKeysEntriesOrTombstones_StalesTheTopicsLookupAndChannelEntriesDoNot()
     {
         var topicKey = new KeyNode(Registration.Topic("t"), _topic, 0);
         var channelKey = new KeyNode(Registration.Channel("t", "c"), _topic, 0);
@@ -71,7 +71,7 @@ public sealed class KeyNodeTests
     }
 
     [Fact]
-    public void A_key_is_empty_since_its_creation_or_since_its_last_entry_left_whichever_left_last()
+    public void AKey_IsEmptySinceItsCreationOrSinceItsLastEntryLeftWhicheverLeftLast()
     {
         var start = _clock.GetTimestamp();
         var key = new KeyNode(Registration.Channel("t", "c"), _topic, start);

@@ -10,7 +10,7 @@ public sealed class PeerTableTests
     private readonly TopicNode _topic = new("t");
 
     [Fact]
-    public void One_state_per_identity_and_the_same_id_from_another_source_is_another_peer()
+    public void OneStatePerIdentityAndTheSameIdFromAnotherSource_IsAnotherPeer()
     {
         var local = PeerIdentity.Connection(Peer.Id);
         var remote = new PeerIdentity(new RegistrationSource("other"), Peer.Id);
@@ -24,7 +24,7 @@ public sealed class PeerTableTests
     }
 
     [Fact]
-    public void The_last_entry_frees_the_slot_and_the_identity()
+    public void TheLastEntry_FreesTheSlotAndTheIdentity()
     {
         var key = Key(Registration.Topic("t"));
         var who = PeerIdentity.Connection(Peer.Id);
@@ -40,7 +40,7 @@ public sealed class PeerTableTests
     }
 
     [Fact]
-    public void A_detached_peer_leaves_the_counts_at_once_and_its_identity_may_be_reused_before_its_release()
+    public void ADetachedPeer_LeavesTheCountsAtOnceAndItsIdentityMayBeReusedBeforeItsRelease()
     {
         var topicKey = Key(Registration.Topic("t"));
         var channelKey = Key(Registration.Channel("t", "c"));
@@ -68,7 +68,7 @@ public sealed class PeerTableTests
     }
 
     [Fact]
-    public void A_peers_row_is_kept_until_its_topic_entries_change()
+    public void APeersRow_IsKeptUntilItsTopicEntriesChange()
     {
         var key = Key(Registration.Topic("t"));
         var channel = Key(Registration.Channel("t", "c"));

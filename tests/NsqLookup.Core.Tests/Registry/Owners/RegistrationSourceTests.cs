@@ -10,7 +10,7 @@ public sealed class RegistrationSourceTests
     private readonly RegistrationSource _fleet = new("fleet");
 
     [Fact]
-    public void A_peer_of_another_source_registers_and_leaves_without_touching_the_local_connection()
+    public void APeerOfAnotherSource_RegistersAndLeavesWithoutTouchingTheLocalConnection()
     {
         var local = _h.Identify("10.0.0.1:1000");
         _h.Register(local, "t");

@@ -12,7 +12,7 @@ public sealed class RestoredTombstonesTests
     public RestoredTombstonesTests() => _restored = new RestoredTombstones(_clock, TimeSpan.FromSeconds(45));
 
     [Fact]
-    public void A_restored_tombstone_is_found_for_the_producer_it_names_until_its_lifetime_ends()
+    public void ARestoredTombstone_IsFoundForTheProducerItNamesUntilItsLifetimeEnds()
     {
         _restored.IsEmpty.Should().BeTrue();
         _restored.Add("t", "nsqd1.example:4151", new TombstoneStamp(_clock.GetTimestamp(), 7));
@@ -31,7 +31,7 @@ public sealed class RestoredTombstonesTests
     }
 
     [Fact]
-    public void Forgetting_a_topic_forgets_its_tombstones_only()
+    public void ForgettingATopic_ForgetsItsTombstonesOnly()
     {
         _restored.Add("t", "nsqd1.example:4151", new TombstoneStamp(_clock.GetTimestamp(), 1));
         _restored.Add("u", "nsqd1.example:4151", new TombstoneStamp(_clock.GetTimestamp(), 2));
