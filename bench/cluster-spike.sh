@@ -11,7 +11,8 @@
 #  4. a watch from a compacted revision (cancelled, with compact_revision);
 #  5. a watch across an etcd restart: events written after etcd returns but before the client reconnects are
 #     delivered (resumed at the next revision), and what the client prints meanwhile;
-#  6. a leased key without keep-alive: time until etcd deletes it (TTL 10 s).
+#  6. a leased key without keep-alive: time until etcd deletes it (TTL 10 s);
+#  7. the same across a 15 s outage of the whole etcd: is the lease still there when etcd returns, with what TTL left.
 # Usage: bench/cluster-spike.sh [RUNS]   (default 3; steps 1-4 are repeated RUNS times)
 # Needs: etcd and etcdctl 3.4+ (Debian: etcd-server, etcd-client), dotnet 10, python3, the NuGet registry.
 # Loopback only; the etcd it starts is stopped by PID; the temporary folder is removed at the end.
@@ -272,3 +273,13 @@ ctl put --lease="$lease" /spike/leased v >/dev/null
 t0=$(date +%s.%N)
 while [ -n "$(ctl get /spike/leased --print-value-only)" ]; do sleep 0.05; done
 echo "gone after $(python3 -c "print(round($(date +%s.%N) - $t0, 2))") s (TTL 10 s)"
+
+echo "--- a leased key across a 15 s outage of the whole etcd (no keep-alive at any time)"
+lease=$(ctl lease grant 10 | awk '{print $2}')
+ctl put --lease="$lease" /spike/outage v >/dev/null
+kill "$etcd_pid"; wait "$etcd_pid" 2>/dev/null || true; sleep 15
+start_etcd
+t0=$(date +%s.%N)
+echo "after etcd returned: $(ctl get /spike/outage --print-value-only | grep -c v) key(s); $(ctl lease timetolive "$lease")"
+while [ -n "$(ctl get /spike/outage --print-value-only)" ]; do sleep 0.05; done
+echo "gone $(python3 -c "print(round($(date +%s.%N) - $t0, 2))") s after etcd returned"
