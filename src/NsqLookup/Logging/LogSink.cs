@@ -6,13 +6,22 @@ namespace NsqLookup.Logging;
 /// stuck on a full disk) fills the queue; lines beyond it are dropped and counted (<see cref="Dropped"/>, the
 /// <c>nsqlookupd_log_lines_dropped_total</c> metric), and once the output takes lines again one line says how many
 /// were lost, in the daemon's own format. The Go original writes synchronously and freezes whole (see
-/// docs/protocol.md, "Deviations"). The BCL console logger queues the same way but neither counts its drops nor
-/// words its notice in our format.
+/// docs/protocol.md, "Deliberate differences"). The BCL console logger queues the same way but neither counts its
+/// drops nor words its notice in our format.
+/// <para>A full queue is not yet a blocked output: a burst (the exit listing every registration, a storm of
+/// REGISTERs) can outrun a healthy output for a moment. So a line that finds the queue full waits, up to
+/// <see cref="StallThreshold"/>, for the writer to take the queue, as a synchronous write would have waited; only when
+/// no room comes in that time is the output taken as stuck, and from then on lines that find the queue full are
+/// dropped at once, until the writer finishes its write.</para>
 /// </summary>
 internal sealed class LogSink : IDisposable
 {
     /// <summary>Lines held while the output is slow or blocked: a few hundred KB at most.</summary>
     public const int DefaultCapacity = 2048;
+
+    /// <summary>How long a line waits for room in a full queue before the output counts as stuck: short enough that a
+    /// blocked output costs a REGISTER or a request one small delay, once.</summary>
+    public static readonly TimeSpan StallThreshold = TimeSpan.FromMilliseconds(100);
 
     private readonly object _gate = new();
     private readonly Queue<string> _queue = new();
@@ -25,6 +34,8 @@ internal sealed class LogSink : IDisposable
     private long _queued;
     private long _written;
     private bool _writerWaiting;
+    private int _linesWaiting;
+    private bool _stuck;
     private bool _completed;
 
     /// <param name="output">The log output; only the writer thread touches it.</param>
@@ -45,11 +56,17 @@ internal sealed class LogSink : IDisposable
     /// <summary>Lines dropped so far because the queue was full (or the sink already closed).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>Queues one whole line (newline included). Never waits on the output.</summary>
+    /// <summary>Queues one whole line (newline included). Never waits on a stuck output; a full queue in front of a
+    /// moving one waits at most <see cref="StallThreshold"/>.</summary>
     public void Write(string line)
     {
         lock (_gate)
         {
+            if (!_completed && !_stuck && _queue.Count >= _capacity)
+            {
+                WaitForRoom();
+            }
+
             if (_completed || _queue.Count >= _capacity)
             {
                 _pendingDrops++;
@@ -94,6 +111,31 @@ internal sealed class LogSink : IDisposable
         {
             _completed = true;
             Monitor.PulseAll(_gate);
+        }
+    }
+
+    // Under _gate: the queue is full and the output not known to be stuck.
+    private void WaitForRoom()
+    {
+        var deadline = Environment.TickCount64 + (long)StallThreshold.TotalMilliseconds;
+        _linesWaiting++;
+        try
+        {
+            while (!_completed && _queue.Count >= _capacity)
+            {
+                var left = deadline - Environment.TickCount64;
+                if (left <= 0)
+                {
+                    _stuck = true; // cleared when the writer's write returns
+                    return;
+                }
+
+                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(left));
+            }
+        }
+        finally
+        {
+            _linesWaiting--;
         }
     }
 
@@ -151,12 +193,18 @@ internal sealed class LogSink : IDisposable
                 {
                     batch.Add(line);
                 }
+
+                if (_linesWaiting > 0)
+                {
+                    Monitor.PulseAll(_gate); // the queue has room again
+                }
             }
 
             WriteBatch(batch);
             lock (_gate)
             {
                 _written += batch.Count;
+                _stuck = false; // the output took a whole batch: it moves again
                 Monitor.PulseAll(_gate);
             }
 

@@ -40,6 +40,56 @@ public sealed class LogSinkTests
     }
 
     [Fact]
+    public void ABurstBeyondTheQueue_IntoAMovingOutput_LosesNothing()
+    {
+        // A healthy but slower output (each write takes a moment) and a burst ten times the queue, as at an exit that
+        // lists every registration: the lines wait for room instead of being dropped.
+        using var output = new SlowWriter(TimeSpan.FromMilliseconds(1));
+        using var sink = new LogSink(output, dropped => $"DROPPED {dropped}\n", capacity: 8);
+        var lines = Enumerable.Range(0, 80).Select(i => $"line {i}\n").ToList();
+        foreach (var line in lines)
+        {
+            sink.Write(line);
+        }
+
+        sink.Flush(Timeout).Should().BeTrue();
+        sink.Dropped.Should().Be(0);
+        output.Text.Should().Be(string.Concat(lines));
+    }
+
+    [Fact]
+    public void AStuckOutput_CostsOneShortWait_ThenLinesAreDroppedAtOnce()
+    {
+        using var output = new BlockingWriter();
+        using var sink = new LogSink(output, dropped => $"DROPPED {dropped}\n", capacity: 2);
+        try
+        {
+            sink.Write("a\n");
+            output.Entered.Wait(Timeout).Should().BeTrue("the writer thread is stuck writing the first line");
+            sink.Write("b\n");
+            sink.Write("c\n");
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < 50; i++)
+            {
+                sink.Write("lost\n");
+            }
+
+            // The first of them waited for room and found the output stuck; the others did not wait at all (had each
+            // waited, fifty would take fifty times the threshold).
+            clock.Elapsed.Should().BeLessThan(LogSink.StallThreshold * 25);
+            sink.Dropped.Should().Be(50);
+        }
+        finally
+        {
+            output.Release();
+        }
+
+        sink.Flush(Timeout).Should().BeTrue();
+        output.Text.Should().Be("a\nb\nc\nDROPPED 50\n");
+    }
+
+    [Fact]
     public void WhenNothingFollowsTheGap_TheNoticeIsWrittenOnceTheQueueIsWritten()
     {
         using var output = new BlockingWriter();
@@ -131,6 +181,30 @@ public sealed class LogSinkTests
         {
             _open.Set();
             base.Dispose(disposing);
+        }
+    }
+
+    /// <summary>An output that takes a moment for every write (a healthy log collector, a terminal).</summary>
+    private sealed class SlowWriter(TimeSpan perWrite) : StringWriter
+    {
+        public string Text
+        {
+            get
+            {
+                lock (this)
+                {
+                    return ToString();
+                }
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            Thread.Sleep(perWrite); // the output's own pace is what the test is about
+            lock (this)
+            {
+                base.Write(value);
+            }
         }
     }
 
