@@ -106,6 +106,8 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
         for (var i = 0; i < ProtocolErrors; i++)
         {
+            // The daemon runs with a limit of 4 connections: each refused one must be gone before the next connects.
+            await Eventually.TrueAsync(async () => await DaemonValueAsync("nsqlookupd_tcp_connections_open") == 2);
             await using var v2 = await TestClient.ConnectAsync(TcpEndPoint);
             (await v2.CommandAsync("  V2")).Should().Be("E_BAD_PROTOCOL");
         }

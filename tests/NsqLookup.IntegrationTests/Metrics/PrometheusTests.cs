@@ -102,10 +102,10 @@ public sealed partial class PrometheusTests(PrometheusFixture fixture) : IClassF
             PrometheusServer.Timeout);
 
         alerts.Where(a => Label(a, "alertname") == "NsqlookupdProtocolErrorsBurst").Should().OnlyContain(a => Label(a, "code") == "E_BAD_PROTOCOL");
-        alerts.Select(a => Label(a, "alertname")).Should().NotContain(["NsqlookupdDown", "NsqlookupdNoProducers", "NsqlookupdMemoryGrowth", "NsqlookupdTcpConnectionsRefused"]);
+        alerts.Select(a => Label(a, "alertname")).Should().NotContain(["NsqlookupdDown", "NsqlookupdNoProducers", "NsqlookupdMemoryGrowth", "NsqlookupdTcpConnectionsRefused", "NsqlookupdHttpConnectionLimitReached"]);
 
         var rules = (await Prometheus.ApiAsync("/api/v1/rules")).GetProperty("groups").EnumerateArray().SelectMany(g => g.GetProperty("rules").EnumerateArray()).ToArray();
-        rules.Should().HaveCount(9);
+        rules.Should().HaveCount(10);
         rules.Should().OnlyContain(r => r.GetProperty("health").GetString() == "ok", string.Join("; ", rules.Select(r => r.GetProperty("name") + ": " + (r.TryGetProperty("lastError", out var e) ? e.GetString() : ""))));
     }
 

@@ -68,7 +68,7 @@ public sealed class PromtoolTests(ITestOutputHelper output)
 
         output.WriteLine(text);
         exitCode.Should().Be(0, text);
-        text.Should().Contain("SUCCESS: 9 rules found");
+        text.Should().Contain("SUCCESS: 10 rules found");
     }
 
     [Fact]
