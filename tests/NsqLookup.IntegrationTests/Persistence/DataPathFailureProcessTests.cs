@@ -47,7 +47,7 @@ public sealed class DataPathFailureProcessTests
             }
 
             (await Topics(client)).Should().Equal(acknowledged, "the delete answered 500 left its topic");
-            daemon.StdErr.Should().Contain(" ERROR: DATA: admin action not applied, its record could not be written");
+            await LoggedAsync(daemon, " ERROR: DATA: admin action not applied, its record could not be written");
 
             // Space again: the journal goes on after the last acknowledged record.
             File.Delete(filler);
@@ -81,8 +81,8 @@ public sealed class DataPathFailureProcessTests
 
                 Directory.Delete(dir, recursive: true);
                 (await Post(client, "/topic/create?topic=b")).Should().Be(500);
-                first.StdErr.Should().Contain($" ERROR: DATA: writing {dir}/admin.journal failed - {dir} was deleted while running");
-                first.StdErr.Should().Contain($" ERROR: DATA: {dir} unusable, admin actions are refused until restart");
+                await LoggedAsync(first, $" ERROR: DATA: writing {dir}/admin.journal failed - {dir} was deleted while running");
+                await LoggedAsync(first, $" ERROR: DATA: {dir} unusable, admin actions are refused until restart");
                 (await Topics(client)).Should().Equal("a");
 
                 Directory.CreateDirectory(dir);
@@ -190,5 +190,12 @@ public sealed class DataPathFailureProcessTests
         var json = await client.GetStringAsync("/topics");
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         return [.. doc.RootElement.GetProperty("topics").EnumerateArray().Select(e => e.GetString()!)];
+    }
+
+    /// <summary>Log lines are written by the daemon's log thread, a moment after the answer: wait for the line.</summary>
+    private static async Task LoggedAsync(ProcessRunner.Running daemon, string line)
+    {
+        await Eventually.TrueAsync(() => Task.FromResult(daemon.StdErr.Contains(line, StringComparison.Ordinal)));
+        daemon.StdErr.Should().Contain(line);
     }
 }
