@@ -78,23 +78,7 @@ internal sealed partial class RegistrationDB
         var stamp = new TombstoneStamp(_time.GetTimestamp(), GoTime.UnixNanos(_time.GetUtcNow()));
         lock (_lock)
         {
-            if (_keys.Topic(topic)?.TopicKey is not { } key)
-            {
-                return 0;
-            }
-
-            var count = 0;
-            foreach (var slot in key)
-            {
-                var state = _peers[slot];
-                if (!state.Detached && state.Info.MatchesNode(node))
-                {
-                    Tombstone(key, state, stamp, restamp: true); // changes the key's tombstones, not its entries
-                    count++;
-                }
-            }
-
-            return count;
+            return ForEachTombstoneMatch(topic, node, (key, state) => Tombstone(key, state, stamp, restamp: true));
         }
     }
 
@@ -105,23 +89,31 @@ internal sealed partial class RegistrationDB
     {
         lock (_lock)
         {
-            if (_keys.Topic(topic)?.TopicKey is not { } key)
-            {
-                return 0;
-            }
-
-            var count = 0;
-            foreach (var slot in key)
-            {
-                var state = _peers[slot];
-                if (!state.Detached && state.Info.MatchesNode(node))
-                {
-                    count++;
-                }
-            }
-
-            return count;
+            return ForEachTombstoneMatch(topic, node, mark: null);
         }
+    }
+
+    // Under _lock: the live entries of the topic key whose producer is the node, each handed to mark (which changes
+    // the key's tombstones, never its entries); returns how many there were.
+    private int ForEachTombstoneMatch(string topic, string node, Action<KeyNode, PeerState>? mark)
+    {
+        if (_keys.Topic(topic)?.TopicKey is not { } key)
+        {
+            return 0;
+        }
+
+        var count = 0;
+        foreach (var slot in key)
+        {
+            var state = _peers[slot];
+            if (!state.Detached && state.Info.MatchesNode(node))
+            {
+                mark?.Invoke(key, state);
+                count++;
+            }
+        }
+
+        return count;
     }
 
     /// <summary>
