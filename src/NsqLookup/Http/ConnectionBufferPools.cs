@@ -6,8 +6,8 @@ namespace NsqLookup.Http;
 
 /// <summary>
 /// The memory Kestrel's connections buffer their bytes in (the socket transport and TLS take their pools from this
-/// factory). Kestrel's own pool keeps every 4 KiB block it ever handed out and lets go of 5 % of its idle blocks every
-/// 10 s: after a crowd of clients each sent a large header and withheld its end, the memory they cost stayed for
+/// factory). Kestrel's own pool keeps every 4 KiB block it ever handed out and lets go of only a small share of its idle
+/// blocks at a time: after a crowd of clients each sent a large header and withheld its end, the memory they cost stayed for
 /// minutes (docs/protocol.md, "Deliberate differences" item 17; bench/header-memory.sh measures it). These pools hand
 /// out the same pinned 4 KiB blocks, keep at most <see cref="MaxRetainedBlocks"/> of them each for reuse, and drop the
 /// rest when they come back, so what a crowd of connections made the daemon buffer is garbage once they close. The
@@ -77,7 +77,7 @@ internal sealed class ConnectionBufferPools : IMemoryPoolFactory<byte>
     /// <summary>One ordinary array, returned to its pool when the pipe is done with it. Not pinned for its lifetime, as
     /// Kestrel's blocks are (on the pinned object heap): the socket pins it only while a read into it is pending, so a
     /// compacting collection can pack the survivors together and give whole regions back. Pinned blocks could not
-    /// move: a few kept for reuse held their 32 MiB pinned-heap regions, and with them the dropped blocks' memory.</summary>
+    /// move: a few kept for reuse held whole pinned-heap regions, and with them the dropped blocks' memory.</summary>
     private sealed class Block(Pool pool) : IMemoryOwner<byte>
     {
         public Memory<byte> Memory { get; } = GC.AllocateUninitializedArray<byte>(BlockSize);

@@ -155,7 +155,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 // Not listening yet.
             }
 
-            await Task.Delay(50);
+            await Task.Delay(50); // the poll interval: /-/ready is the signal being waited on
         }
 
         return false;
