@@ -11,7 +11,8 @@ namespace NsqLookup.Http;
 /// stayed for minutes (docs/protocol.md, "Deliberate differences" item 17; bench/header-memory.sh measures it).
 /// These pools hand out the same pinned 4 KiB blocks, keep at most <see cref="MaxRetainedBlocks"/> of them each for
 /// reuse, and drop the rest when they come back, so what a crowd of connections made the daemon buffer is garbage
-/// once they close. The counts tell the quiet-time trimmer (Memory/QuietTrimmer.cs) how much of it there is to give back.
+/// once they close. The counts tell the quiet-time trimmer (Memory/QuietTrimmer.cs) how much of it there is to give
+/// back.
 /// </summary>
 internal sealed class ConnectionBufferPools : IMemoryPoolFactory<byte>
 {
